@@ -1,0 +1,1 @@
+"""qbXML: build requests in schema order, parse QuickBooks' responses leniently, explain status codes."""

@@ -1,0 +1,85 @@
+"""The one definition of the DynamoDB table: used by the store, the local stack, the tests and the CDK stack.
+
+Single-table design. Access patterns (keys are strings with type prefixes):
+
+| item                     | PK                         | SK                         | GSI1PK               | GSI1SK                      |
+|--------------------------|----------------------------|----------------------------|----------------------|-----------------------------|
+| connector                | CONNECTOR#<id>             | CONNECTOR                  | CONNECTORS           | <created_at>#<id>           |
+| default-connector claim  | META                       | DEFAULT_CONNECTOR          |                      |                             |
+| installation (OwnerID)   | META                       | INSTALLATION               |                      |                             |
+| connector lock           | CONNECTOR#<id>             | LOCK                       |                      |                             |
+| QuickBooks list (head)   | CONNECTOR#<id>             | QBLIST#<list>              |                      |                             |
+| QuickBooks list (page)   | CONNECTOR#<id>             | QBLIST#<list>#<gen>#<n>    |                      |                             |
+| QBWC user                | QBWCUSER#<username lower>  | QBWCUSER                   | CONNECTOR#<id>       | USER#<username lower>       |
+| session (ticket)         | TICKET#<ticket>            | SESSION                    |                      |                             |
+| conversation             | TICKET#<ticket>            | CONVERSATION               | CONNECTOR#<id>       | CONV#<started_at>#<ticket>  |
+| transcript message       | TICKET#<ticket>            | MSG#<seq>                  |                      |                             |
+| API token                | TOKEN#<token id>           | TOKEN                      | TOKENS               | <created_at>#<id>           |
+
+- Last 10 conversations of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with CONV#``, newest first.
+- Users of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with USER#``.
+- Sessions, locks and transcripts carry ``ttl`` (epoch seconds) so DynamoDB removes them; code also checks
+  ``expires_at`` because expired items linger until DynamoDB gets round to deleting them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PARTITION_KEY = "PK"
+SORT_KEY = "SK"
+TTL_ATTRIBUTE = "ttl"
+GSI1 = "GSI1"
+
+ATTRIBUTE_DEFINITIONS: list[dict[str, str]] = [
+    {"AttributeName": "PK", "AttributeType": "S"},
+    {"AttributeName": "SK", "AttributeType": "S"},
+    {"AttributeName": "GSI1PK", "AttributeType": "S"},
+    {"AttributeName": "GSI1SK", "AttributeType": "S"},
+]
+KEY_SCHEMA: list[dict[str, str]] = [
+    {"AttributeName": "PK", "KeyType": "HASH"},
+    {"AttributeName": "SK", "KeyType": "RANGE"},
+]
+GLOBAL_SECONDARY_INDEXES: list[dict[str, Any]] = [
+    {
+        "IndexName": GSI1,
+        "KeySchema": [
+            {"AttributeName": "GSI1PK", "KeyType": "HASH"},
+            {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+]
+
+
+def create_table_kwargs(table_name: str) -> dict[str, Any]:
+    """Arguments for DynamoDB ``CreateTable`` (on-demand billing)."""
+    return {
+        "TableName": table_name,
+        "AttributeDefinitions": ATTRIBUTE_DEFINITIONS,
+        "KeySchema": KEY_SCHEMA,
+        "GlobalSecondaryIndexes": GLOBAL_SECONDARY_INDEXES,
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+def ensure_table(client: Any, table_name: str) -> bool:
+    """Create the table (and turn on TTL where the server supports it) unless it exists; True if created.
+
+    ``client`` is a boto3 DynamoDB client. dynalite has no TTL API; there the code's own ``expires_at``
+    checks are what matter.
+    """
+    existing = client.list_tables().get("TableNames", [])
+    if table_name in existing:
+        return False
+    client.create_table(**create_table_kwargs(table_name))
+    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
+    try:
+        client.update_time_to_live(
+            TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )
+    except client.exceptions.ClientError as exc:  # dynalite: UnknownOperationException
+        if "UnknownOperation" not in str(exc):
+            raise
+    return True
