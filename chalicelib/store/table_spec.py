@@ -74,7 +74,9 @@ def ensure_table(client: Any, table_name: str) -> bool:
     if table_name in existing:
         return False
     client.create_table(**create_table_kwargs(table_name))
-    client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
+    client.get_waiter("table_exists").wait(
+        TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100}
+    )
     try:
         client.update_time_to_live(
             TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}

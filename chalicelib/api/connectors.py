@@ -1,0 +1,125 @@
+"""Connector routes: settings, the conversation log, transcripts, the QuickBooks lists read."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.admin.connectors import (
+    connector_summary,
+    create_connector,
+    effective_status,
+    patch_connector,
+    request_list_refresh,
+)
+from chalicelib.api.auth import bearer_token
+from chalicelib.api.dependencies import get_clock, get_store
+from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.clock import iso
+from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
+from chalicelib.domain.conversation import Conversation
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.qbxml.lists import QB_LISTS
+from chalicelib.settings import get_settings
+
+connectors_blueprint = Blueprint(__name__)
+bp = connectors_blueprint
+LIST_NAMES = {spec.name for spec in QB_LISTS}
+
+
+def _latest(connector_id: str, limit: int = 10) -> list[Conversation]:
+    now = get_clock().now()
+    idle = get_settings().session_idle_seconds
+    return [effective_status(c, now=now, idle_seconds=idle) for c in get_store().conversations.latest(connector_id, limit)]
+
+
+@bp.route("/api/connectors", methods=["POST"], authorizer=bearer_token)
+@api_route
+def create() -> Response:
+    require_scope(bp, "admin")
+    body = parse_body(bp.current_request.raw_body, ConnectorCreate)
+    connector = create_connector(get_store(), body, now=iso(get_clock().now()))
+    return json_response(connector_summary(connector, []), 201)
+
+
+@bp.route("/api/connectors", methods=["GET"], authorizer=bearer_token)
+@api_route
+def list_connectors() -> Response:
+    require_scope(bp, "source")
+    connectors = get_store().connectors.list()
+    return json_response({"connectors": [connector_summary(c, _latest(c.id)) for c in connectors]})
+
+
+@bp.route("/api/connectors/{connector_id}", methods=["GET"], authorizer=bearer_token)
+@api_route
+def get_connector(connector_id: str) -> Response:
+    require_scope(bp, "source")
+    connector = get_store().connectors.get(connector_id)
+    return json_response(connector_summary(connector, _latest(connector.id)))
+
+
+@bp.route("/api/connectors/{connector_id}", methods=["PATCH"], authorizer=bearer_token)
+@api_route
+def update_connector(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    patch = parse_body(bp.current_request.raw_body, ConnectorPatch)
+    connector = patch_connector(get_store(), connector_id, patch, now=iso(get_clock().now()))
+    return json_response(connector_summary(connector, _latest(connector.id)))
+
+
+@bp.route("/api/connectors/{connector_id}", methods=["DELETE"], authorizer=bearer_token)
+@api_route
+def delete_connector(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    get_store().connectors.get(connector_id)
+    raise Conflict(
+        "connectors are never deleted; deactivate it with PATCH {\"active\": false}",
+        code="connectors_cannot_be_deleted",
+    )
+
+
+@bp.route("/api/connectors/{connector_id}/conversations", methods=["GET"], authorizer=bearer_token)
+@api_route
+def conversations(connector_id: str) -> Response:
+    require_scope(bp, "source")
+    get_store().connectors.get(connector_id)
+    return json_response({"conversations": [c.model_dump() for c in _latest(connector_id)]})
+
+
+@bp.route("/api/conversations/{ticket}/transcript", methods=["GET"], authorizer=bearer_token)
+@api_route
+def transcript(ticket: str) -> Response:
+    require_scope(bp, "admin")
+    conversation = get_store().conversations.get(ticket)
+    messages = get_store().transcripts.list(ticket)
+    return json_response(
+        {
+            "ticket": ticket,
+            "connector_id": conversation.connector_id,
+            "messages": [
+                {"at": m.at, "method": m.method, "request": m.request, "response": m.response} for m in messages
+            ],
+        }
+    )
+
+
+@bp.route("/api/connectors/{connector_id}/qb-lists/{list_name}", methods=["GET"], authorizer=bearer_token)
+@api_route
+def qb_list(connector_id: str, list_name: str) -> Response:
+    require_scope(bp, "admin")
+    if list_name not in LIST_NAMES:
+        raise NotFound(
+            f"unknown QuickBooks list {list_name!r}; one of: {', '.join(sorted(LIST_NAMES))}", code="unknown_list"
+        )
+    get_store().connectors.get(connector_id)
+    stored = get_store().qb_lists.read(connector_id, list_name)
+    if stored is None:
+        return json_response({"read_at": None, "entries": []})
+    return json_response({"read_at": stored.read_at, "entries": stored.entries})
+
+
+@bp.route("/api/connectors/{connector_id}/refresh-lists", methods=["POST"], authorizer=bearer_token)
+@api_route
+def refresh_lists(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    connector = request_list_refresh(get_store(), connector_id, now=iso(get_clock().now()))
+    return json_response({"id": connector.id, "lists_refresh_requested": True}, 202)

@@ -1,0 +1,69 @@
+"""JSON in and out: body validation with pydantic, the error envelope, scope checks."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
+
+log = logging.getLogger(__name__)
+Model = TypeVar("Model", bound=BaseModel)
+MAX_JSON_BODY_BYTES = 1_000_000
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=json.dumps(body), status_code=status, headers={**JSON_HEADERS, **(headers or {})})
+
+
+def error_response(status: int, code: str, message: str, details: list[Any] | None = None) -> Response:
+    """``{"error": {"code", "message", "details"}}``, the shape of every 4xx/5xx."""
+    return json_response({"error": {"code": code, "message": message, "details": details or []}}, status)
+
+
+def parse_body(raw: bytes | None, model: type[Model]) -> Model:
+    """Validate a JSON body against ``model`` (unknown fields rejected); ``InvalidInput`` names each field."""
+    if raw is not None and len(raw) > MAX_JSON_BODY_BYTES:
+        raise PayloadTooLarge(f"the request body is over {MAX_JSON_BODY_BYTES:,} bytes")
+    if not raw:
+        raise InvalidInput("the request needs a JSON body", code="body_required")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "message": err["msg"], "type": err["type"]}
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        fields = ", ".join(d["field"] for d in details)
+        raise InvalidInput(f"invalid request body: {fields}", code="validation_failed", details=details) from exc
+
+
+def require_scope(blueprint: Blueprint, scope: str) -> None:
+    """403 unless the caller's token has ``scope`` (``admin`` may do everything)."""
+    context = blueprint.current_request.context.get("authorizer") or {}
+    granted = context.get("scope")
+    if granted != "admin" and granted != scope:
+        raise Forbidden(f"this route needs a token with the {scope!r} scope", code="insufficient_scope")
+
+
+def api_route(func: Callable[..., Response]) -> Callable[..., Response]:
+    """Map domain errors to the JSON error envelope; anything unexpected is a logged 500."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            return error_response(exc.http_status, exc.code, str(exc), exc.details)
+        except Exception:
+            log.exception("unexpected error in %s", func.__name__)
+            return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
+
+    return wrapper

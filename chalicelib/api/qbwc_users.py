@@ -1,0 +1,71 @@
+"""QBWC user routes: create (password shown once), list, unlock, new password, .qwc download."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.admin.qbwc_users import create_user, qwc_download, reset_password
+from chalicelib.api.auth import bearer_token
+from chalicelib.api.dependencies import get_clock, get_store
+from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.clock import iso
+from chalicelib.domain.qbwc_user import QbwcUserCreate
+from chalicelib.errors import InvalidInput
+from chalicelib.qbwc.qwc import QwcUrlError
+from chalicelib.settings import get_settings
+
+users_blueprint = Blueprint(__name__)
+bp = users_blueprint
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.route("/api/connectors/{connector_id}/users", methods=["POST"], authorizer=bearer_token)
+@api_route
+def create(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    body = parse_body(bp.current_request.raw_body, QbwcUserCreate)
+    connector = get_store().connectors.get(connector_id)
+    created = create_user(get_store(), connector, body, now=iso(get_clock().now()))
+    return json_response({**created.user.public(), "password": created.password}, 201, NO_STORE)
+
+
+@bp.route("/api/connectors/{connector_id}/users", methods=["GET"], authorizer=bearer_token)
+@api_route
+def list_users(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    get_store().connectors.get(connector_id)
+    return json_response({"users": [u.public() for u in get_store().users.list_for_connector(connector_id)]})
+
+
+@bp.route("/api/connectors/{connector_id}/users/{username}/unlock", methods=["POST"], authorizer=bearer_token)
+@api_route
+def unlock(connector_id: str, username: str) -> Response:
+    require_scope(bp, "admin")
+    user = get_store().users.get(connector_id, username)
+    return json_response(get_store().users.unlock(user.username).public())
+
+
+@bp.route("/api/connectors/{connector_id}/users/{username}/password", methods=["POST"], authorizer=bearer_token)
+@api_route
+def new_password(connector_id: str, username: str) -> Response:
+    require_scope(bp, "admin")
+    renewed = reset_password(get_store(), connector_id, username)
+    return json_response({**renewed.user.public(), "password": renewed.password}, 200, NO_STORE)
+
+
+@bp.route("/api/connectors/{connector_id}/users/{username}/qwc", methods=["GET"], authorizer=bearer_token)
+@api_route
+def qwc(connector_id: str, username: str) -> Response:
+    require_scope(bp, "admin")
+    connector = get_store().connectors.get(connector_id)
+    try:
+        filename, content = qwc_download(
+            get_store(), connector, username, qbwc_url=get_settings().qbwc_url, now=iso(get_clock().now())
+        )
+    except QwcUrlError as exc:
+        raise InvalidInput(str(exc), code="public_url_not_https") from exc
+    return Response(
+        body=content.decode("utf-8"),
+        status_code=200,
+        headers={"Content-Type": "application/xml", "Content-Disposition": f'attachment; filename="{filename}"'},
+    )

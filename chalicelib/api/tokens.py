@@ -1,0 +1,39 @@
+"""API token routes (admin only): list by id and label, issue (shown once), revoke."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.admin.tokens import issue_token
+from chalicelib.api.auth import bearer_token
+from chalicelib.api.dependencies import get_clock, get_store
+from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.clock import iso
+from chalicelib.domain.api_token import ApiTokenCreate
+
+tokens_blueprint = Blueprint(__name__)
+bp = tokens_blueprint
+
+
+@bp.route("/api/tokens", methods=["GET"], authorizer=bearer_token)
+@api_route
+def list_tokens() -> Response:
+    require_scope(bp, "admin")
+    return json_response({"tokens": [t.public() for t in get_store().tokens.list()]})
+
+
+@bp.route("/api/tokens", methods=["POST"], authorizer=bearer_token)
+@api_route
+def create() -> Response:
+    require_scope(bp, "admin")
+    body = parse_body(bp.current_request.raw_body, ApiTokenCreate)
+    issued = issue_token(get_store(), scope=body.scope, label=body.label, now=iso(get_clock().now()))
+    return json_response({**issued.token.public(), "token": issued.plaintext}, 201, {"Cache-Control": "no-store"})
+
+
+@bp.route("/api/tokens/{token_id}", methods=["DELETE"], authorizer=bearer_token)
+@api_route
+def revoke(token_id: str) -> Response:
+    require_scope(bp, "admin")
+    get_store().tokens.revoke(token_id)
+    return json_response({"id": token_id, "revoked": True})

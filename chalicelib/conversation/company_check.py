@@ -1,0 +1,207 @@
+"""The company-file check: required accounts, sales tax codes, time tracking (product.md, 'What a conversation
+does', step 1).
+
+What the bridge may create (its own income accounts) it creates; everything else that is missing or wrong is
+a *configuration issue* with its fix, and the documents that need it wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.conversation.steps import StepContext
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.conversation import Issue
+from chalicelib.qbxml.catalogue import explain_status
+from chalicelib.qbxml.hcp import CompanyInfo
+from chalicelib.qbxml.requests import build_account_add
+from chalicelib.qbxml.responses import QbResponse
+
+NAME_IN_USE = 3100
+
+
+@dataclass(frozen=True)
+class RequiredAccount:
+    setting: str  # field of AccountNames
+    account_type: str
+    needed_for: str
+    creatable: bool
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    to_create: list[tuple[str, str]]  # (account name, QuickBooks AccountType)
+    issues: list[Issue]
+
+
+def required_accounts(connector: Connector) -> list[RequiredAccount]:
+    """The accounts the enabled transfers need (none when every transfer is off)."""
+    transfers = connector.transfers
+    needed: list[RequiredAccount] = []
+    if transfers.any_on():
+        needed.append(RequiredAccount("other_income", "Income", "every transfer (catch-all income)", True))
+    if transfers.purchase_orders:
+        needed += [
+            RequiredAccount("po_income", "Income", "purchase orders", True),
+            RequiredAccount(
+                "cost_of_goods_sold", "CostOfGoodsSold", "purchase orders and inventory sync", False
+            ),
+            RequiredAccount("inventory_adjustment", "CostOfGoodsSold", "inventory sync", False),
+            RequiredAccount(
+                "inventory_asset", "OtherCurrentAsset", "purchase orders and inventory sync", False
+            ),
+        ]
+    return needed
+
+
+def tax_code_names(country: str) -> tuple[str, str]:
+    """The taxable / non-taxable sales tax codes QuickBooks uses in ``country``."""
+    return ("S", "E") if country.upper() in {"CA", "UK", "GB"} else ("Tax", "Non")
+
+
+def check_company(
+    connector: Connector,
+    company: CompanyInfo,
+    accounts: list[dict[str, Any]],
+    tax_codes: list[dict[str, Any]],
+    vendors: list[dict[str, Any]] | None,
+) -> CheckOutcome:
+    """What is missing or wrong in the company file for the connector's enabled transfers."""
+    by_name = {str(a["full_name"]).lower(): a for a in accounts}
+    to_create: list[tuple[str, str]] = []
+    issues: list[Issue] = []
+    for required in required_accounts(connector):
+        name = getattr(connector.accounts, required.setting)
+        found = by_name.get(name.lower())
+        if found is None:
+            if required.creatable:
+                to_create.append((name, required.account_type))
+            else:
+                issues.append(
+                    Issue(
+                        code="account_missing",
+                        message=f'The {required.account_type} account "{name}" (needed for {required.needed_for}) '
+                        "does not exist in the QuickBooks company file.",
+                        fix=f'Create an account of type {required.account_type} named "{name}" in QuickBooks '
+                        "(Lists > Chart of Accounts), or set another existing account's name in the connector's "
+                        "account settings.",
+                    )
+                )
+        elif found.get("type") != required.account_type:
+            issues.append(
+                Issue(
+                    code="account_wrong_type",
+                    message=f'The account "{name}" (needed for {required.needed_for}) is of type '
+                    f"{found.get('type')}, not {required.account_type}.",
+                    fix=f"Change the account's type to {required.account_type} in QuickBooks, or name an account "
+                    "of the right type in the connector's account settings.",
+                )
+            )
+        elif not found.get("is_active", True):
+            issues.append(
+                Issue(
+                    code="account_inactive",
+                    message=f'The account "{name}" (needed for {required.needed_for}) is inactive in QuickBooks.',
+                    fix="Make the account active again in QuickBooks (Chart of Accounts > Include inactive).",
+                )
+            )
+    transfers = connector.transfers
+    if company.is_sales_tax_on and (transfers.invoices or transfers.purchase_orders):
+        issues += _tax_issues(company.country, tax_codes, vendors)
+    if transfers.timesheets and not company.is_time_tracking_on:
+        issues.append(
+            Issue(
+                code="time_tracking_off",
+                message="Timesheets are enabled but time tracking is turned off in the QuickBooks company file.",
+                fix="In QuickBooks, Edit > Preferences > Time & Expenses > Company Preferences: turn on time "
+                "tracking, or turn off the connector's timesheet transfer.",
+            )
+        )
+    return CheckOutcome(to_create=to_create, issues=issues)
+
+
+def _tax_issues(
+    country: str, tax_codes: list[dict[str, Any]], vendors: list[dict[str, Any]] | None
+) -> list[Issue]:
+    issues: list[Issue] = []
+    existing = {str(c["name"]).lower() for c in tax_codes if c.get("is_active", True)}
+    for code in tax_code_names(country):
+        if code.lower() not in existing:
+            issues.append(
+                Issue(
+                    code="sales_tax_code_missing",
+                    message=f'Sales tax is on in the company file, but the sales tax code "{code}" does not exist '
+                    "or is inactive.",
+                    fix=f'Create (or reactivate) the sales tax code "{code}" in QuickBooks (Lists > Sales Tax '
+                    "Code List).",
+                )
+            )
+    if vendors is not None and not any(v.get("type") == "sales_tax_agency" for v in vendors):
+        issues.append(
+            Issue(
+                code="sales_tax_agency_missing",
+                message="Sales tax is on in the company file, but no vendor is set up as a sales tax agency.",
+                fix="In QuickBooks, create the tax agency as a vendor and mark it as a sales tax agency "
+                "(Vendor > Tax Settings), usually while setting up a sales tax item.",
+            )
+        )
+    return issues
+
+
+class CompanyCheckStep:
+    """Runs ``check_company`` once the accounts and tax codes are read, then creates what the bridge may."""
+
+    key = "check"
+
+    def __init__(self, depends_on: tuple[str, ...]) -> None:
+        self.depends_on = depends_on
+
+    def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
+        return all(states.get(key, {}).get("done") for key in self.depends_on)
+
+    def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        if "to_create" in state:
+            return
+        outcome = check_company(
+            ctx.connector,
+            ctx.company,
+            ctx.list_source.entries("accounts") or [],
+            ctx.list_source.entries("sales-tax-codes") or [],
+            ctx.list_source.entries("vendors"),
+        )
+        for issue in outcome.issues:
+            ctx.add_configuration_issue(issue.code, issue.message, issue.fix)
+        state["to_create"] = [list(pair) for pair in outcome.to_create]
+
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+        return [
+            (f"a{i}", build_account_add(f"a{i}", name=name, account_type=account_type))
+            for i, (name, account_type) in enumerate(state.get("to_create", []))
+            if i not in state.get("answered", [])
+        ]
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        index = int(tag.removeprefix("a"))
+        name, account_type = state["to_create"][index]
+        state.setdefault("answered", []).append(index)
+        if response.is_error and response.status_code != NAME_IN_USE:
+            entry = explain_status(response.status_code, response.status_message)
+            ctx.add_configuration_issue(
+                "account_create_failed",
+                f'QuickBooks did not create the {account_type} account "{name}": {entry.explanation}',
+                f'{entry.fix} Or create the account "{name}" in QuickBooks yourself.',
+            )
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        return None
+
+    def is_done(self, state: dict[str, Any]) -> bool:
+        return "to_create" in state and len(state.get("answered", [])) >= len(state["to_create"])
+
+    def remaining_messages(self, state: dict[str, Any]) -> int:
+        if "to_create" not in state:
+            return 1
+        return 0 if self.is_done(state) else 1

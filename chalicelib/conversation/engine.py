@@ -1,0 +1,157 @@
+"""The conversation engine: packs the steps' requests into qbXML messages and routes QuickBooks' answers back.
+
+A pure function of (state, QuickBooks' response) -> (new state, next request, progress): the store keeps
+``ConversationState`` between callbacks, time and ids come in through the context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.conversation.company_check import CompanyCheckStep
+from chalicelib.conversation.list_pull import ListPullStep
+from chalicelib.conversation.steps import Step, StepContext
+from chalicelib.domain.conversation import Issue
+from chalicelib.qbxml.document import render_request_message
+from chalicelib.qbxml.lists import QB_LISTS, qb_list
+from chalicelib.qbxml.responses import index_by_request_id, parse_response_message
+
+# Lists read on every conversation: the company check needs them fresh, and they are small.
+ALWAYS_READ_LISTS = ("accounts", "sales-tax-codes")
+_SEPARATOR = ":"
+
+
+@dataclass
+class ConversationState:
+    """Everything a conversation remembers between callbacks (JSON-safe)."""
+
+    lists_due: bool = False
+    company: dict[str, Any] | None = None
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # requestID -> step key of the message QuickBooks has now; None when no message is out.
+    outstanding: dict[str, str] | None = None
+    messages_answered: int = 0
+    progress: int = 0
+    configuration_issues: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)  # each with its transfer "kind"
+    unsuccessful: str | None = None  # why the conversation could not finish
+    finished: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConversationState:
+        return cls(**data)
+
+
+def build_steps(*, lists_due: bool, page_size: int) -> list[Step]:
+    """The steps of a conversation, in dependency order."""
+    names = [spec.name for spec in QB_LISTS] if lists_due else list(ALWAYS_READ_LISTS)
+    list_steps = [ListPullStep(qb_list(name), page_size) for name in names]
+    return [*list_steps, CompanyCheckStep(depends_on=tuple(s.key for s in list_steps))]
+
+
+class StuckConversation(RuntimeError):
+    """Steps remain but none can send anything: a bug, reported as an unsuccessful conversation."""
+
+
+class ConversationEngine:
+    """Drives ``steps`` over ``state`` for one callback."""
+
+    def __init__(self, state: ConversationState, steps: list[Step], ctx: StepContext) -> None:
+        self.state = state
+        self.steps = {step.key: step for step in steps}
+        self.ctx = ctx
+        ctx.configuration_issues = [Issue.model_validate(i) for i in state.configuration_issues]
+
+    def _step_state(self, key: str) -> dict[str, Any]:
+        return self.state.steps.setdefault(key, {})
+
+    def _open_steps(self) -> list[Step]:
+        return [s for s in self.steps.values() if not s.is_done(self._step_state(s.key))]
+
+    def _advance(self) -> None:
+        for step in self._open_steps():
+            if step.is_ready(self.state.steps):
+                step.advance(self.ctx, self._step_state(step.key))
+
+    def is_complete(self) -> bool:
+        self._advance()
+        return not self._open_steps()
+
+    def next_message(self, *, max_bytes: int, max_requests: int) -> str | None:
+        """The next qbXML request document, or None when every step is done."""
+        if self.state.outstanding:
+            # A second sendRequestXML without a receiveResponseXML: the answer to the last message was lost.
+            self._lose_outstanding()
+        self._advance()
+        chosen: list[etree._Element] = []
+        outstanding: dict[str, str] = {}
+        size = 0
+        for step in self._open_steps():
+            if not step.is_ready(self.state.steps):
+                continue
+            for tag, element in step.requests(self.ctx, self._step_state(step.key)):
+                request_id = f"{step.key}{_SEPARATOR}{tag}"
+                element.set("requestID", request_id)
+                element_size = len(etree.tostring(element))
+                if chosen and (size + element_size > max_bytes or len(chosen) >= max_requests):
+                    break
+                chosen.append(element)
+                outstanding[request_id] = step.key
+                size += element_size
+        if not chosen:
+            if self._open_steps():
+                raise StuckConversation("steps remain but none has a request to send")
+            return None
+        self.state.outstanding = outstanding
+        self._save_issues()
+        return render_request_message(chosen)
+
+    def apply_response(self, response_xml: str) -> int:
+        """Route QuickBooks' answer to the steps; returns the new progress percentage.
+
+        Raises ``QbResponseError`` when the answer is not a qbXML response (nothing is applied then).
+        """
+        responses = index_by_request_id(parse_response_message(response_xml))
+        outstanding = self.state.outstanding or {}
+        for request_id, key in outstanding.items():
+            tag = request_id.split(_SEPARATOR, 1)[1]
+            response = responses.get(request_id)
+            if response is None:  # stopOnError, or QuickBooks skipped it
+                self.steps[key].lost(self.ctx, self._step_state(key), tag)
+            else:
+                self.steps[key].apply(self.ctx, self._step_state(key), tag, response)
+        self.state.outstanding = None
+        self.state.messages_answered += 1
+        self._save_issues()
+        return self._update_progress()
+
+    def _lose_outstanding(self) -> None:
+        for request_id, key in (self.state.outstanding or {}).items():
+            self.steps[key].lost(self.ctx, self._step_state(key), request_id.split(_SEPARATOR, 1)[1])
+        self.state.outstanding = None
+
+    def _update_progress(self) -> int:
+        if self.is_complete():
+            self.state.progress = 100
+            return 100
+        ready = [s for s in self._open_steps() if s.is_ready(self.state.steps)]
+        waiting = [s for s in self._open_steps() if not s.is_ready(self.state.steps)]
+        remaining = max((s.remaining_messages(self._step_state(s.key)) for s in ready), default=0) + max(
+            (s.remaining_messages(self._step_state(s.key)) for s in waiting), default=0
+        )
+        done = self.state.messages_answered
+        estimate = (100 * done) // (done + max(remaining, 1))
+        # Never backwards, never 100 while work remains.
+        self.state.progress = min(99, max(self.state.progress, estimate))
+        return self.state.progress
+
+    def _save_issues(self) -> None:
+        self.state.configuration_issues = [i.model_dump() for i in self.ctx.configuration_issues]
+        self.state.errors += [{"kind": kind, **issue.model_dump()} for kind, issue in self.ctx.errors]
+        self.ctx.errors = []

@@ -1,0 +1,80 @@
+"""Steps: every kind of exchange with QuickBooks is a step with two halves, build requests and apply answers.
+
+The engine only sequences steps and packs their requests into messages; adding a transfer kind means adding
+steps, not editing the engine. A step keeps its own JSON-safe state in the dict the engine hands it, and
+``requests`` must not change that state: a request that did not fit into this message is simply asked for
+again next time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lxml import etree
+
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.conversation import Issue
+from chalicelib.qbxml.hcp import CompanyInfo
+from chalicelib.qbxml.responses import QbResponse
+
+
+class QbListSink(Protocol):
+    """Where pulled QuickBooks lists go (the store's list repository fits)."""
+
+    def write_page(
+        self, connector_id: str, list_name: str, *, generation: str, page: int, entries: list[dict[str, Any]]
+    ) -> None: ...
+
+    def commit(
+        self, connector_id: str, list_name: str, *, generation: str, read_at: str, count: int
+    ) -> None: ...
+
+
+class QbListSource(Protocol):
+    def entries(self, list_name: str) -> list[dict[str, Any]] | None:
+        """The freshest committed entries of a list, or None if it was never read."""
+
+
+@dataclass
+class StepContext:
+    """What steps may know about the world during one callback."""
+
+    connector: Connector
+    company: CompanyInfo
+    now: str
+    generation: str  # the ticket: tags list pages written by this conversation
+    list_sink: QbListSink
+    list_source: QbListSource
+    configuration_issues: list[Issue] = field(default_factory=list)
+    errors: list[tuple[str, Issue]] = field(default_factory=list)  # (transfer kind, issue)
+
+    def add_configuration_issue(self, code: str, message: str, fix: str) -> None:
+        if all(i.code != code or i.message != message for i in self.configuration_issues):
+            self.configuration_issues.append(Issue(code=code, message=message, fix=fix))
+
+
+class Step(Protocol):
+    """One kind of exchange. ``key`` is unique within a conversation and prefixes the step's requestIDs."""
+
+    key: str
+
+    def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
+        """Whether the steps this one depends on are done (``states`` holds every step's state)."""
+
+    def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        """Work that needs no QuickBooks round trip (decide what to create, evaluate checks). Idempotent."""
+
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+        """The requests this step wants in the next message, as (local tag, element without requestID)."""
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        """Take QuickBooks' answer to the request sent under ``tag``."""
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        """The request sent under ``tag`` got no answer (the message failed as a whole)."""
+
+    def is_done(self, state: dict[str, Any]) -> bool: ...
+
+    def remaining_messages(self, state: dict[str, Any]) -> int:
+        """An honest estimate of the messages this step still needs (0 when done)."""

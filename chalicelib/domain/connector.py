@@ -1,0 +1,94 @@
+"""Web connectors: the link to exactly one QuickBooks company file."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from chalicelib.domain.base import StrictModel
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+AccountName = Annotated[str, Field(min_length=1, max_length=159)]
+
+
+class TransferSwitches(StrictModel):
+    """Which transfers run on this connector; every one is off until an admin turns it on."""
+
+    invoices: bool = False
+    timesheets: bool = False
+    expense_reports: bool = False
+    purchase_orders: bool = False
+
+    def any_on(self) -> bool:
+        return self.invoices or self.timesheets or self.expense_reports or self.purchase_orders
+
+
+class AccountNames(StrictModel):
+    """Names of the QuickBooks accounts the transfers need (product.md, 'What a conversation does')."""
+
+    other_income: AccountName = "PSA Other"
+    po_income: AccountName = "PSA Income from PO"
+    cost_of_goods_sold: AccountName = "Cost of Goods Sold"
+    inventory_adjustment: AccountName = "Inventory Adjustment"
+    inventory_asset: AccountName = "Inventory Asset"
+
+
+class ConnectorSettings(StrictModel):
+    """What an admin sets on a connector."""
+
+    name: str = Field(min_length=1, max_length=100)
+    company_file: str = Field(default="", max_length=1000)
+    transfers: TransferSwitches = Field(default_factory=TransferSwitches)
+    notify_emails: list[EmailAddress] = Field(default_factory=list, max_length=20)
+    run_every_minutes: int = Field(default=60, ge=1, le=1440)
+    paid_date_sync_minutes: int = Field(default=60, ge=0, le=10080)
+    accounts: AccountNames = Field(default_factory=AccountNames)
+    active: bool = True
+
+
+class ConnectorCreate(ConnectorSettings):
+    """Body of ``POST /api/connectors``."""
+
+
+class ConnectorPatch(StrictModel):
+    """Body of ``PATCH /api/connectors/{id}``: only the fields given change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    company_file: str | None = Field(default=None, max_length=1000)
+    transfers: TransferSwitches | None = None
+    notify_emails: list[EmailAddress] | None = Field(default=None, max_length=20)
+    run_every_minutes: int | None = Field(default=None, ge=1, le=1440)
+    paid_date_sync_minutes: int | None = Field(default=None, ge=0, le=10080)
+    accounts: AccountNames | None = None
+    active: bool | None = None
+    # Present only to refuse it with a clear 409 instead of a generic "unknown field".
+    is_default: bool | None = None
+    # Admin confirms the company file QBWC now reports (see product.md, Decisions: company file).
+    confirm_company_file_location: bool | None = None
+
+
+class Connector(ConnectorSettings):
+    """A stored connector."""
+
+    id: str
+    is_default: bool
+    created_at: str
+    updated_at: str
+    file_id: str  # {GUID} stamped into the company file through the .qwc FileID
+    company_file_location: str | None = None
+    # A different file QBWC reported; nothing is sent until an admin confirms it.
+    pending_company_file_location: str | None = None
+    last_poll_at: str | None = None
+    lists_read_at: str | None = None
+    lists_refresh_requested: bool = False

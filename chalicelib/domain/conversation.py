@@ -1,0 +1,87 @@
+"""Conversations (one QBWC session each) and the exact status strings an admin sees."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from chalicelib.domain.base import StrictModel
+
+
+class ConversationStatus(StrEnum):
+    """Conversation outcomes, exactly as product.md spells them."""
+
+    IN_PROGRESS = "In Progress"
+    SUCCESS = "Success"
+    CONFIGURATION_ISSUES = "Success, but there are configuration issues that need attention"
+    FINISHED_WITH_ERRORS = "Finished, but with errors on the following transfers"
+    UNSUCCESSFUL = "Unsuccessful - Could not communicate with QuickBooks"
+    PASSWORD_INCORRECT = "The password is incorrect"
+    USER_LOCKED = "The user account is locked"
+    CONNECTOR_INACTIVE = "The connector is inactive"
+
+
+# The order in which transfer kinds are named in "Finished, but with errors on the following transfers: ...".
+TRANSFER_KIND_LABELS: tuple[tuple[str, str], ...] = (
+    ("invoices", "Invoice"),
+    ("timesheets", "Timesheet"),
+    ("expense_reports", "Expense Report"),
+    ("purchase_orders", "Purchase Order"),
+    ("inventory_sync", "Inventory Sync"),
+)
+
+AUTH_FAILURE_STATUSES = frozenset(
+    {
+        ConversationStatus.PASSWORD_INCORRECT,
+        ConversationStatus.USER_LOCKED,
+        ConversationStatus.CONNECTOR_INACTIVE,
+    }
+)
+
+
+class Issue(StrictModel):
+    """A configuration issue or an error, with what a person should do about it."""
+
+    code: str
+    message: str
+    fix: str = ""
+
+
+class TransferCounts(StrictModel):
+    sent: int = 0
+    ok: int = 0
+    failed: int = 0
+
+
+class Conversation(StrictModel):
+    """One entry of a connector's conversation log."""
+
+    ticket: str
+    connector_id: str
+    user: str
+    started_at: str
+    ended_at: str | None = None
+    last_activity_at: str
+    status: str = ConversationStatus.IN_PROGRESS.value
+    message: str = ""
+    counts: dict[str, TransferCounts] = Field(default_factory=dict)
+    configuration_issues: list[Issue] = Field(default_factory=list)
+    errors: list[Issue] = Field(default_factory=list)
+    # Repeated identical authentication failures fold into one entry (product.md, Decisions).
+    attempts: int = 1
+    last_attempt_at: str | None = None
+    company_file_location: str | None = None
+    progress: int = 0
+
+
+def finished_status(*, unsuccessful: bool, error_kinds: set[str], has_configuration_issues: bool) -> str:
+    """The status of an ended conversation, by the precedence of product.md."""
+    if unsuccessful:
+        return ConversationStatus.UNSUCCESSFUL.value
+    if error_kinds:
+        labels = [label for kind, label in TRANSFER_KIND_LABELS if kind in error_kinds]
+        return f"{ConversationStatus.FINISHED_WITH_ERRORS.value}: {', '.join(labels)}"
+    if has_configuration_issues:
+        return ConversationStatus.CONFIGURATION_ISSUES.value
+    return ConversationStatus.SUCCESS.value

@@ -1,0 +1,1 @@
+"""The QuickBooks Web Connector side: SOAP envelopes, the WSDL, .qwc files, and the callbacks."""

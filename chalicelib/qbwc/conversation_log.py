@@ -1,0 +1,95 @@
+"""Writing the conversation log: new conversations, folded authentication failures, endings."""
+
+from __future__ import annotations
+
+from chalicelib.conversation.engine import ConversationState
+from chalicelib.domain.conversation import (
+    AUTH_FAILURE_STATUSES,
+    Conversation,
+    ConversationStatus,
+    Issue,
+    finished_status,
+)
+from chalicelib.security.secrets import generate_ticket
+from chalicelib.store import Store
+
+
+def record_auth_failure(
+    store: Store, *, connector_id: str, username: str, status: ConversationStatus, now: str
+) -> str:
+    """Log an authentication failure; a repeat of the newest entry's failure folds into it. Returns its ticket.
+
+    Folding keeps a QBWC that retries a stale password from pushing real conversations out of the Last 10.
+    """
+    newest = store.conversations.latest(connector_id, limit=1)
+    if (
+        newest
+        and newest[0].status == status.value
+        and newest[0].user == username
+        and status in AUTH_FAILURE_STATUSES
+    ):
+        entry = newest[0]
+        entry.attempts += 1
+        entry.last_attempt_at = now
+        entry.ended_at = now
+        store.conversations.put(entry)
+        return entry.ticket
+    ticket = generate_ticket()
+    store.conversations.put(
+        Conversation(
+            ticket=ticket,
+            connector_id=connector_id,
+            user=username,
+            started_at=now,
+            ended_at=now,
+            last_activity_at=now,
+            last_attempt_at=now,
+            status=status.value,
+            message=_AUTH_MESSAGES[status],
+        )
+    )
+    return ticket
+
+
+_AUTH_MESSAGES = {
+    ConversationStatus.PASSWORD_INCORRECT: "QuickBooks Web Connector signed in with a wrong password. If the "
+    "password was changed, enter the new one in QBWC (right-click the application > password).",
+    ConversationStatus.USER_LOCKED: "The QBWC user is locked after 5 wrong passwords in a row. An admin can "
+    "unlock it (and set a new password) on the connector's users page.",
+    ConversationStatus.CONNECTOR_INACTIVE: "The connector is inactive, so nothing is exchanged. An admin can "
+    "activate it in the connector's settings.",
+}
+
+
+def finish(conversation: Conversation, state: ConversationState, *, now: str) -> Conversation:
+    """Close ``conversation`` with its final status and message from the conversation's ``state``."""
+    error_kinds = {e["kind"] for e in state.errors}
+    unsuccessful = state.unsuccessful
+    if unsuccessful is None and state.progress < 100 and not state.finished:
+        unsuccessful = "The session ended before all work was done."
+    conversation.status = finished_status(
+        unsuccessful=unsuccessful is not None,
+        error_kinds=error_kinds,
+        has_configuration_issues=bool(state.configuration_issues),
+    )
+    lines: list[str] = []
+    if unsuccessful:
+        lines.append(unsuccessful)
+    lines += [f"Configuration issue: {i['message']} Fix: {i['fix']}" for i in state.configuration_issues]
+    lines += [f"{e['kind']}: {e['message']} Fix: {e['fix']}" for e in state.errors]
+    conversation.message = "\n".join(lines)
+    conversation.configuration_issues = [Issue.model_validate(i) for i in state.configuration_issues]
+    conversation.errors = [
+        Issue.model_validate({k: v for k, v in e.items() if k != "kind"}) for e in state.errors
+    ]
+    conversation.progress = state.progress
+    conversation.ended_at = now
+    conversation.last_activity_at = now
+    return conversation
+
+
+def started(ticket: str, *, connector_id: str, username: str, now: str) -> Conversation:
+    """A new conversation entry, In Progress."""
+    return Conversation(
+        ticket=ticket, connector_id=connector_id, user=username, started_at=now, last_activity_at=now
+    )

@@ -1,0 +1,447 @@
+"""The QBWC callbacks: authentication, sessions, and driving the conversation engine.
+
+Every callback after ``authenticate`` carries a ticket. An unknown, expired, finished or replaced ticket
+changes nothing and gets the answer that makes QBWC stop cleanly (``""`` from sendRequestXML, ``-1`` from
+receiveResponseXML, then an explanatory getLastError).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.clock import Clock, epoch, iso, parse_iso
+from chalicelib.conversation.engine import (
+    ConversationEngine,
+    ConversationState,
+    StuckConversation,
+    build_steps,
+)
+from chalicelib.conversation.steps import StepContext
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.conversation import ConversationStatus
+from chalicelib.errors import ConcurrentUpdate
+from chalicelib.qbwc import conversation_log
+from chalicelib.qbwc.soap import SoapCall
+from chalicelib.qbxml.catalogue import explain_hresult
+from chalicelib.qbxml.hcp import CompanyInfo, parse_hcp_response
+from chalicelib.qbxml.responses import QbResponseError
+from chalicelib.security.secrets import generate_ticket, verify_secret
+from chalicelib.settings import Settings
+from chalicelib.store import Store
+from chalicelib.store.sessions import SessionRecord
+
+SERVER_VERSION = "qbwc-bridge 0.1.0"
+MIN_QBWC_VERSION = (2, 1, 0, 30)
+MIN_QBXML_VERSION = (13, 0)
+LISTS_MAX_AGE = timedelta(days=1)
+MAX_MESSAGE_BYTES = 1_000_000
+MAX_MESSAGE_REQUESTS = 500
+
+UNKNOWN_TICKET = (
+    "This QuickBooks Web Connector session is unknown or has expired. Run the update again; if this keeps "
+    "happening, check that only one QBWC runs this application."
+)
+REPLACED = "This session was replaced by a newer session of the same QBWC user (QBWC restarted); nothing more is done here."
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    """A callback's answer and the ticket whose transcript records it (None: not recorded)."""
+
+    result: str | int | list[str]
+    transcript_ticket: str | None = None
+
+
+class StoreQbLists:
+    """The store's committed QuickBooks lists of one connector, read at most once per callback."""
+
+    def __init__(self, store: Store, connector_id: str) -> None:
+        self._store = store
+        self._connector_id = connector_id
+        self._cache: dict[str, list[dict[str, Any]] | None] = {}
+
+    def entries(self, list_name: str) -> list[dict[str, Any]] | None:
+        if list_name not in self._cache:
+            stored = self._store.qb_lists.read(self._connector_id, list_name)
+            self._cache[list_name] = None if stored is None else stored.entries
+        return self._cache[list_name]
+
+
+class WebConnectorService:
+    """Answers QBWC callbacks against the store."""
+
+    def __init__(self, store: Store, settings: Settings, clock: Clock) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+
+    def handle(self, call: SoapCall) -> CallbackOutcome:
+        """Answer one parsed callback."""
+        args = call.args
+        match call.method:
+            case "serverVersion":
+                return CallbackOutcome(SERVER_VERSION)
+            case "clientVersion":
+                return CallbackOutcome(client_version_answer(args["strVersion"]))
+            case "authenticate":
+                return self.authenticate(args["strUserName"], args["strPassword"])
+            case "sendRequestXML":
+                return self.send_request_xml(
+                    args["ticket"],
+                    hcp_response=args["strHCPResponse"],
+                    company_file=args["strCompanyFileName"],
+                    qbxml_version=(call.int_arg("qbXMLMajorVers"), call.int_arg("qbXMLMinorVers")),
+                )
+            case "receiveResponseXML":
+                return self.receive_response_xml(
+                    args["ticket"],
+                    response=args["response"],
+                    hresult=args["hresult"],
+                    message=args["message"],
+                )
+            case "connectionError":
+                return self.connection_error(args["ticket"], hresult=args["hresult"], message=args["message"])
+            case "getLastError":
+                return self.get_last_error(args["ticket"])
+            case "closeConnection":
+                return self.close_connection(args["ticket"])
+            case _:  # interactive mode is not offered
+                return CallbackOutcome("")
+
+    # -- authenticate -----------------------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> CallbackOutcome:
+        """[ticket, status(, wait seconds)]: "" or a company file to start, "none", "busy" or "nvu"."""
+        now = self.clock.now()
+        user = self.store.users.find(username) if 0 < len(username) <= 64 else None
+        # Always pay for one hash check, so timing tells nothing about which user names exist.
+        password_ok = verify_secret(password, user.password_hash if user else None)
+        throwaway = generate_ticket()
+        if user is None:
+            return CallbackOutcome([throwaway, "nvu"])
+        connector = self.store.connectors.get(user.connector_id)
+        failure: ConversationStatus | None = None
+        if user.locked:
+            failure = ConversationStatus.USER_LOCKED
+        elif not password_ok:
+            self.store.users.record_failed_attempt(user.username, now=iso(now))
+            failure = ConversationStatus.PASSWORD_INCORRECT
+        else:
+            self.store.users.record_login(user.username, now=iso(now))
+            if not connector.active:
+                failure = ConversationStatus.CONNECTOR_INACTIVE
+        if failure is not None:
+            ticket = conversation_log.record_auth_failure(
+                self.store, connector_id=connector.id, username=user.username, status=failure, now=iso(now)
+            )
+            return CallbackOutcome([throwaway, "nvu"], transcript_ticket=ticket)
+        lists_due = self._lists_due(connector, now)
+        if not lists_due:
+            self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
+            return CallbackOutcome([throwaway, "none"])
+        ticket = generate_ticket()
+        expires_at = epoch(now) + self.settings.session_idle_seconds
+        lock = self.store.sessions.acquire_lock(
+            connector.id, ticket=ticket, username=user.username, now=epoch(now), expires_at=expires_at
+        )
+        if not lock.acquired:
+            self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
+            wait = max(1, (lock.holder_expires_at or epoch(now)) - epoch(now))
+            return CallbackOutcome([throwaway, "busy", str(wait)])
+        if lock.previous_ticket:
+            self._retire(lock.previous_ticket, now)
+        state = ConversationState(lists_due=lists_due)
+        self.store.sessions.create(
+            SessionRecord(
+                ticket=ticket,
+                connector_id=connector.id,
+                username=user.username,
+                created_at=iso(now),
+                expires_at=expires_at,
+                state=state.to_dict(),
+            )
+        )
+        self.store.conversations.put(
+            conversation_log.started(ticket, connector_id=connector.id, username=user.username, now=iso(now))
+        )
+        self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
+        return CallbackOutcome([ticket, connector.company_file or ""], transcript_ticket=ticket)
+
+    def _lists_due(self, connector: Connector, now: datetime) -> bool:
+        if connector.lists_refresh_requested or connector.lists_read_at is None:
+            return True
+        return now - parse_iso(connector.lists_read_at) >= LISTS_MAX_AGE
+
+    def _retire(self, ticket: str, now: datetime) -> None:
+        """End an older session of this connector: the same user's QBWC restarted, or it went silent."""
+        old = self.store.sessions.get(ticket)
+        if old is None or old.status != "active":
+            return
+        self.store.sessions.mark_replaced(ticket)
+        reason = (
+            REPLACED
+            if old.expires_at > epoch(now)
+            else "QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned."
+        )
+        self._finish_conversation(old, ConversationState.from_dict(old.state or {}), now, unsuccessful=reason)
+
+    # -- the conversation -------------------------------------------------------------------------------
+
+    def _live_session(self, ticket: str, now: datetime) -> SessionRecord | None:
+        """The session if it is active and alive; an expired one is ended on the way (nothing else changes)."""
+        session = self.store.sessions.get(ticket)
+        if session is None or session.status != "active":
+            return None
+        if session.expires_at < epoch(now):
+            self._retire_expired(session, now)
+            return None
+        return session
+
+    def _retire_expired(self, session: SessionRecord, now: datetime) -> None:
+        session.status = "finished"
+        session.last_error = UNKNOWN_TICKET
+        try:
+            self.store.sessions.save(session)
+        except ConcurrentUpdate:
+            return
+        self.store.sessions.release_lock(session.connector_id, ticket=session.ticket)
+        self._finish_conversation(
+            session,
+            ConversationState.from_dict(session.state or {}),
+            now,
+            unsuccessful="QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned.",
+        )
+
+    def _context(
+        self, session: SessionRecord, connector: Connector, state: ConversationState, now: datetime
+    ) -> StepContext:
+        lists = StoreQbLists(self.store, connector.id)
+        return StepContext(
+            connector=connector,
+            company=CompanyInfo.from_dict(state.company or {}),
+            now=iso(now),
+            generation=session.ticket,
+            list_sink=self.store.qb_lists,
+            list_source=lists,
+        )
+
+    def _engine(
+        self, session: SessionRecord, connector: Connector, state: ConversationState, now: datetime
+    ) -> ConversationEngine:
+        steps = build_steps(lists_due=state.lists_due, page_size=self.settings.list_page_size)
+        return ConversationEngine(state, steps, self._context(session, connector, state, now))
+
+    def send_request_xml(
+        self, ticket: str, *, hcp_response: str, company_file: str, qbxml_version: tuple[int, int]
+    ) -> CallbackOutcome:
+        now = self.clock.now()
+        session = self._live_session(ticket, now)
+        if session is None:
+            return CallbackOutcome("", transcript_ticket=self._known(ticket))
+        state = ConversationState.from_dict(session.state or {})
+        connector = self.store.connectors.get(session.connector_id)
+        if state.company is None and not self._start(
+            session, connector, state, hcp_response, company_file, qbxml_version, now
+        ):
+            return CallbackOutcome("", transcript_ticket=ticket)
+        engine = self._engine(session, connector, state, now)
+        try:
+            message = engine.next_message(max_bytes=MAX_MESSAGE_BYTES, max_requests=MAX_MESSAGE_REQUESTS)
+        except StuckConversation as exc:
+            self._end(session, state, now, unsuccessful=f"Internal error: {exc}.")
+            return CallbackOutcome("", transcript_ticket=ticket)
+        if message is None:
+            self._end(session, state, now)
+            return CallbackOutcome("", transcript_ticket=ticket)
+        self._save(session, state, now)
+        return CallbackOutcome(message, transcript_ticket=ticket)
+
+    def _start(
+        self,
+        session: SessionRecord,
+        connector: Connector,
+        state: ConversationState,
+        hcp_response: str,
+        company_file: str,
+        qbxml_version: tuple[int, int],
+        now: datetime,
+    ) -> bool:
+        """First sendRequestXML: read the company, check versions and the company file. False = stop here."""
+        try:
+            company = parse_hcp_response(hcp_response)
+        except QbResponseError as exc:
+            self._end(
+                session, state, now, unsuccessful=f"QuickBooks' company information could not be read: {exc}"
+            )
+            return False
+        state.company = company.to_dict()
+        supported = min(qbxml_version, company.max_qbxml_version() or qbxml_version)
+        if supported < MIN_QBXML_VERSION:
+            self._end(
+                session,
+                state,
+                now,
+                unsuccessful=f"This QuickBooks ({company.product_name or 'unknown edition'}) supports qbXML "
+                f"{supported[0]}.{supported[1]} at most; qbwc-bridge needs qbXML 13.0, which QuickBooks 2015 and "
+                "newer provide. Upgrade QuickBooks Desktop.",
+            )
+            return False
+        conversation = self.store.conversations.get(session.ticket)
+        conversation.company_file_location = company_file or None
+        self.store.conversations.put(conversation)
+        known = connector.company_file_location
+        if company_file and not known:
+            self.store.connectors.update(connector.id, {"company_file_location": company_file})
+        elif company_file and known and company_file.lower() != known.lower():
+            self.store.connectors.update(connector.id, {"pending_company_file_location": company_file})
+            state.configuration_issues.append(
+                {
+                    "code": "company_file_changed",
+                    "message": f"QuickBooks Web Connector is connected to a different company file than before "
+                    f"({company_file!r} instead of {known!r}); nothing was sent.",
+                    "fix": "If the company file was moved or renamed on purpose, confirm the new location in the "
+                    "connector's settings (confirm_company_file_location); otherwise open the right company file "
+                    "in QuickBooks.",
+                }
+            )
+            state.finished = True
+            self._end(session, state, now, last_error=state.configuration_issues[-1]["message"])
+            return False
+        return True
+
+    def receive_response_xml(
+        self, ticket: str, *, response: str, hresult: str, message: str
+    ) -> CallbackOutcome:
+        now = self.clock.now()
+        session = self._live_session(ticket, now)
+        if session is None:
+            return CallbackOutcome(-1, transcript_ticket=self._known(ticket))
+        state = ConversationState.from_dict(session.state or {})
+        if not state.outstanding:
+            # A replayed or unexpected response: change nothing.
+            return CallbackOutcome(-1, transcript_ticket=ticket)
+        if hresult:
+            entry = explain_hresult(hresult, message)
+            self._end(session, state, now, unsuccessful=f"{entry.explanation} Fix: {entry.fix}")
+            return CallbackOutcome(-1, transcript_ticket=ticket)
+        connector = self.store.connectors.get(session.connector_id)
+        engine = self._engine(session, connector, state, now)
+        try:
+            progress = engine.apply_response(response)
+        except QbResponseError as exc:
+            self._end(session, state, now, unsuccessful=f"QuickBooks' answer could not be read: {exc}")
+            return CallbackOutcome(-1, transcript_ticket=ticket)
+        if progress >= 100:
+            state.finished = True
+            self._end(session, state, now)
+            if state.lists_due and not any(s.get("failed") for s in state.steps.values()):
+                self.store.connectors.update(
+                    connector.id, {"lists_read_at": iso(now), "lists_refresh_requested": False}
+                )
+            return CallbackOutcome(100, transcript_ticket=ticket)
+        self._save(session, state, now)
+        return CallbackOutcome(progress, transcript_ticket=ticket)
+
+    def connection_error(self, ticket: str, *, hresult: str, message: str) -> CallbackOutcome:
+        now = self.clock.now()
+        session = self._live_session(ticket, now)
+        if session is None:
+            return CallbackOutcome("done", transcript_ticket=self._known(ticket))
+        entry = explain_hresult(hresult, message)
+        state = ConversationState.from_dict(session.state or {})
+        self._end(
+            session,
+            state,
+            now,
+            unsuccessful=f"QuickBooks Web Connector could not connect to QuickBooks ({hresult or 'no code'}: "
+            f"{message or 'no message'}). {entry.explanation} Fix: {entry.fix}",
+        )
+        return CallbackOutcome("done", transcript_ticket=ticket)
+
+    def get_last_error(self, ticket: str) -> CallbackOutcome:
+        session = self.store.sessions.get(ticket)
+        if session is None:
+            return CallbackOutcome(UNKNOWN_TICKET)
+        if session.status == "replaced":
+            return CallbackOutcome(REPLACED, transcript_ticket=ticket)
+        return CallbackOutcome(
+            session.last_error or "No further work in this session.", transcript_ticket=ticket
+        )
+
+    def close_connection(self, ticket: str) -> CallbackOutcome:
+        now = self.clock.now()
+        session = self._live_session(ticket, now)
+        if session is not None:
+            self._end(session, ConversationState.from_dict(session.state or {}), now)
+        conversation = self.store.conversations.find(ticket)
+        if conversation is None or conversation.status == ConversationStatus.IN_PROGRESS:
+            return CallbackOutcome("OK", transcript_ticket=self._known(ticket))
+        return CallbackOutcome(f"OK: {conversation.status}", transcript_ticket=ticket)
+
+    # -- persistence -------------------------------------------------------------------------------------
+
+    def _known(self, ticket: str) -> str | None:
+        """Record a late callback in the transcript only if the conversation exists."""
+        return ticket if self.store.conversations.find(ticket) is not None else None
+
+    def _save(self, session: SessionRecord, state: ConversationState, now: datetime) -> None:
+        session.state = state.to_dict()
+        session.expires_at = epoch(now) + self.settings.session_idle_seconds
+        self.store.sessions.save(session)
+        self.store.sessions.extend_lock(
+            session.connector_id, ticket=session.ticket, expires_at=session.expires_at
+        )
+
+    def _end(
+        self,
+        session: SessionRecord,
+        state: ConversationState,
+        now: datetime,
+        *,
+        unsuccessful: str | None = None,
+        last_error: str | None = None,
+    ) -> None:
+        """The conversation is over: save the session as finished, log the outcome, free the connector."""
+        if unsuccessful and state.unsuccessful is None:
+            state.unsuccessful = unsuccessful
+        session.status = "finished"
+        session.state = state.to_dict()
+        session.last_error = last_error or state.unsuccessful or ""
+        self.store.sessions.save(session)
+        self.store.sessions.release_lock(session.connector_id, ticket=session.ticket)
+        self._finish_conversation(session, state, now)
+
+    def _finish_conversation(
+        self,
+        session: SessionRecord,
+        state: ConversationState,
+        now: datetime,
+        *,
+        unsuccessful: str | None = None,
+    ) -> None:
+        if unsuccessful and state.unsuccessful is None:
+            state.unsuccessful = unsuccessful
+        conversation = self.store.conversations.find(session.ticket)
+        if conversation is None:
+            return
+        self.store.conversations.put(conversation_log.finish(conversation, state, now=iso(now)))
+
+
+_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?")
+
+
+def client_version_answer(version: str) -> str:
+    """ "" for QBWC 2.1.0.30 and newer; a warning (not a refusal) for older or unreadable versions."""
+    match = _VERSION.match(version or "")
+    if match is None:
+        return ""
+    parts = tuple(int(p or 0) for p in match.groups())
+    if parts < MIN_QBWC_VERSION:
+        return (
+            "W:This QuickBooks Web Connector is older than 2.1.0.30. It may work, but please upgrade to the "
+            "current QBWC from Intuit."
+        )
+    return ""

@@ -1,0 +1,37 @@
+"""All DynamoDB access. Nothing outside this package imports boto3's DynamoDB API.
+
+``Store`` groups one repository per kind of item; each receives the boto3 ``Table`` from outside, so tests
+hand it a moto or dynalite table and production a real one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.store.connectors import ConnectorRepository
+from chalicelib.store.conversations import ConversationRepository, TranscriptRepository
+from chalicelib.store.qb_lists import QbListRepository
+from chalicelib.store.sessions import SessionRepository
+from chalicelib.store.tokens import TokenRepository
+from chalicelib.store.users import QbwcUserRepository
+
+
+class Store:
+    """The repositories over one DynamoDB table."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.connectors = ConnectorRepository(table)
+        self.users = QbwcUserRepository(table)
+        self.sessions = SessionRepository(table)
+        self.conversations = ConversationRepository(table)
+        self.transcripts = TranscriptRepository(table)
+        self.qb_lists = QbListRepository(table)
+        self.tokens = TokenRepository(table)
+
+    def ping(self) -> None:
+        """One cheap read that fails when the table cannot be reached."""
+        self.table.get_item(Key={"PK": "META", "SK": "PING"})
+
+
+__all__ = ["Store"]

@@ -1,0 +1,124 @@
+"""Connectors, the default-connector claim and the installation's OwnerID."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from chalicelib.domain.connector import Connector, ConnectorCreate
+from chalicelib.errors import NotFound
+from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, strip_keys, update_arguments
+
+
+def _key(connector_id: str) -> dict[str, str]:
+    return {"PK": f"CONNECTOR#{connector_id}", "SK": "CONNECTOR"}
+
+
+def new_guid() -> str:
+    """A GUID in the ``{XXXXXXXX-...}`` form QBWC expects for OwnerID and FileID."""
+    return "{" + str(uuid.uuid4()).upper() + "}"
+
+
+class ConnectorRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def create(self, body: ConnectorCreate, *, now: str) -> Connector:
+        """Store a new connector; the first one ever created becomes the default, forever.
+
+        The default is claimed with a conditional put on one META item, so two connectors created at the same
+        moment cannot both become the default.
+        """
+        connector_id = uuid.uuid4().hex
+        try:
+            self._table.put_item(
+                Item={
+                    "PK": "META",
+                    "SK": "DEFAULT_CONNECTOR",
+                    "connector_id": connector_id,
+                    "claimed_at": now,
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+            is_default = True
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+            is_default = False
+        connector = Connector(
+            **body.model_dump(),
+            id=connector_id,
+            is_default=is_default,
+            created_at=now,
+            updated_at=now,
+            file_id=new_guid(),
+        )
+        try:
+            self._table.put_item(
+                Item={
+                    **_key(connector_id),
+                    "GSI1PK": "CONNECTORS",
+                    "GSI1SK": f"{now}#{connector_id}",
+                    **connector.model_dump(exclude_none=True),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except Exception:
+            if is_default:  # give the claim back so the next connector can become the default
+                self._table.delete_item(
+                    Key={"PK": "META", "SK": "DEFAULT_CONNECTOR"},
+                    ConditionExpression="connector_id = :id",
+                    ExpressionAttributeValues={":id": connector_id},
+                )
+            raise
+        return connector
+
+    def get(self, connector_id: str) -> Connector:
+        """The connector, or ``NotFound``."""
+        item = self._table.get_item(Key=_key(connector_id), ConsistentRead=True).get("Item")
+        if item is None:
+            raise NotFound(f"no connector with id {connector_id!r}", code="connector_not_found")
+        return Connector.model_validate(strip_keys(plain(item)))
+
+    def list(self) -> list[Connector]:
+        """All connectors, oldest first (so the default comes first)."""
+        items = query_all(
+            self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": "CONNECTORS"},
+        )
+        return [Connector.model_validate(strip_keys(i)) for i in items]
+
+    def update(self, connector_id: str, fields: dict[str, Any]) -> Connector:
+        """Change ``fields`` (None removes a field) of an existing connector; returns the new connector."""
+        try:
+            result = self._table.update_item(
+                Key=_key(connector_id),
+                ConditionExpression="attribute_exists(PK)",
+                ReturnValues="ALL_NEW",
+                **update_arguments(fields),
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                raise NotFound(f"no connector with id {connector_id!r}", code="connector_not_found") from exc
+            raise
+        return Connector.model_validate(strip_keys(plain(result["Attributes"])))
+
+    def owner_id(self, *, now: str) -> str:
+        """The installation's OwnerID GUID (one per installation, created on first use)."""
+        key = {"PK": "META", "SK": "INSTALLATION"}
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        if item is not None:
+            return str(item["owner_id"])
+        owner_id = new_guid()
+        try:
+            self._table.put_item(
+                Item={**key, "owner_id": owner_id, "created_at": now},
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+            return str(self._table.get_item(Key=key, ConsistentRead=True)["Item"]["owner_id"])
+        return owner_id

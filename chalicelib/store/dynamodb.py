@@ -1,0 +1,102 @@
+"""The boto3 side: creating the table handle lazily and translating DynamoDB errors into domain ones."""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib.errors import ConcurrentUpdate
+from chalicelib.settings import Settings
+
+
+def open_table(settings: Settings) -> Any:
+    """A boto3 DynamoDB ``Table`` for ``settings`` (boto3 is imported here, on first use, for cold starts)."""
+    import boto3  # noqa: PLC0415 - deferred on purpose
+    from botocore.config import Config  # noqa: PLC0415
+
+    config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+    resource = boto3.resource(
+        "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint, config=config
+    )
+    return resource.Table(settings.table_name)
+
+
+def is_conditional_failure(exc: BaseException) -> bool:
+    """True for a failed ``ConditionExpression``."""
+    response = getattr(exc, "response", None)
+    return (
+        isinstance(response, dict)
+        and response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+    )
+
+
+@contextlib.contextmanager
+def conditional(message: str) -> Iterator[None]:
+    """Turn a failed condition into ``ConcurrentUpdate(message)``; other errors pass through."""
+    try:
+        yield
+    except Exception as exc:
+        if is_conditional_failure(exc):
+            raise ConcurrentUpdate(message) from exc
+        raise
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as ``Decimal``; make them ints (we never store fractions)."""
+    if isinstance(value, decimal.Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if hasattr(value, "value") and type(value).__name__ == "Binary":
+        return bytes(value.value)
+    return value
+
+
+def query_all(table: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item of a query, following pagination."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = table.query(**kwargs)
+        items.extend(plain(i) for i in page.get("Items", []))
+        key = page.get("LastEvaluatedKey")
+        if not key:
+            return items
+        kwargs["ExclusiveStartKey"] = key
+
+
+def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    """The item without its table keys and bookkeeping attributes."""
+    return {k: v for k, v in item.items() if k not in {"PK", "SK", "GSI1PK", "GSI1SK", "ttl", "version"}}
+
+
+def update_arguments(fields: dict[str, Any], values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``UpdateExpression`` and its names/values setting ``fields`` (None values are REMOVEd).
+
+    ``values`` are extra placeholder values the caller's own ConditionExpression uses.
+    """
+    names: dict[str, str] = {}
+    values = dict(values or {})
+    sets: list[str] = []
+    removes: list[str] = []
+    for i, (field, value) in enumerate(fields.items()):
+        names[f"#f{i}"] = field
+        if value is None:
+            removes.append(f"#f{i}")
+        else:
+            values[f":v{i}"] = value
+            sets.append(f"#f{i} = :v{i}")
+    parts = []
+    if sets:
+        parts.append("SET " + ", ".join(sets))
+    if removes:
+        parts.append("REMOVE " + ", ".join(removes))
+    arguments: dict[str, Any] = {"UpdateExpression": " ".join(parts), "ExpressionAttributeNames": names}
+    if values:  # DynamoDB rejects an empty ExpressionAttributeValues map
+        arguments["ExpressionAttributeValues"] = values
+    return arguments

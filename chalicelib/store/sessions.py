@@ -1,0 +1,182 @@
+"""QBWC sessions (one per ticket) and the per-connector lock that allows one conversation at a time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.errors import ConcurrentUpdate
+from chalicelib.store.dynamodb import is_conditional_failure, plain
+
+
+@dataclass
+class SessionRecord:
+    """What persists between two QBWC callbacks of one session. ``state`` is the conversation's own JSON."""
+
+    ticket: str
+    connector_id: str
+    username: str
+    created_at: str
+    expires_at: int  # epoch seconds; also written as the TTL
+    status: str = "active"  # active | finished | replaced
+    state: dict[str, Any] | None = None
+    last_error: str = ""
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class LockOutcome:
+    """Result of trying to take a connector's lock."""
+
+    acquired: bool
+    # The ticket that held the lock before (an expired session, or the same user's crashed QBWC).
+    previous_ticket: str | None = None
+    # When not acquired: who holds it and until when.
+    holder_username: str | None = None
+    holder_expires_at: int | None = None
+
+
+def _session_key(ticket: str) -> dict[str, str]:
+    return {"PK": f"TICKET#{ticket}", "SK": "SESSION"}
+
+
+def _lock_key(connector_id: str) -> dict[str, str]:
+    return {"PK": f"CONNECTOR#{connector_id}", "SK": "LOCK"}
+
+
+class SessionRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def acquire_lock(
+        self, connector_id: str, *, ticket: str, username: str, now: int, expires_at: int
+    ) -> LockOutcome:
+        """Take the connector's lock unless another user's live session holds it.
+
+        The same user taking it again means its QBWC restarted: the new session replaces the old one.
+        """
+        try:
+            result = self._table.put_item(
+                Item={
+                    **_lock_key(connector_id),
+                    "ticket": ticket,
+                    "username": username.lower(),
+                    "expires_at": expires_at,
+                    "ttl": expires_at + 86400,
+                },
+                ConditionExpression="attribute_not_exists(PK) OR expires_at < :now OR username = :username",
+                ExpressionAttributeValues={":now": now, ":username": username.lower()},
+                ReturnValues="ALL_OLD",
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+            holder = plain(
+                self._table.get_item(Key=_lock_key(connector_id), ConsistentRead=True).get("Item") or {}
+            )
+            return LockOutcome(
+                acquired=False,
+                holder_username=holder.get("username"),
+                holder_expires_at=holder.get("expires_at"),
+            )
+        old = plain(result.get("Attributes") or {})
+        return LockOutcome(acquired=True, previous_ticket=old.get("ticket"))
+
+    def extend_lock(self, connector_id: str, *, ticket: str, expires_at: int) -> bool:
+        """Push the lock's expiry out; False if this ticket no longer holds it."""
+        try:
+            self._table.update_item(
+                Key=_lock_key(connector_id),
+                UpdateExpression="SET expires_at = :e, #ttl = :ttl",
+                ConditionExpression="ticket = :t",
+                ExpressionAttributeNames={"#ttl": "ttl"},
+                ExpressionAttributeValues={":e": expires_at, ":ttl": expires_at + 86400, ":t": ticket},
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def release_lock(self, connector_id: str, *, ticket: str) -> None:
+        """Give the lock up, only if this ticket still holds it."""
+        try:
+            self._table.delete_item(
+                Key=_lock_key(connector_id),
+                ConditionExpression="ticket = :t",
+                ExpressionAttributeValues={":t": ticket},
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+
+    def create(self, session: SessionRecord) -> None:
+        self._table.put_item(Item=self._item(session), ConditionExpression="attribute_not_exists(PK)")
+
+    def get(self, ticket: str) -> SessionRecord | None:
+        """The session, or None for an unknown ticket (expiry is the caller's check: TTL deletion lags)."""
+        if not ticket or len(ticket) > 200:
+            return None
+        item = self._table.get_item(Key=_session_key(ticket), ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        item = plain(item)
+        return SessionRecord(
+            ticket=item["ticket"],
+            connector_id=item["connector_id"],
+            username=item["username"],
+            created_at=item["created_at"],
+            expires_at=item["expires_at"],
+            status=item["status"],
+            state=json.loads(item["state"]) if item.get("state") else None,
+            last_error=item.get("last_error", ""),
+            version=item["version"],
+        )
+
+    def save(self, session: SessionRecord) -> None:
+        """Write the session back if nobody else did since it was read (optimistic lock on ``version``)."""
+        expected = session.version
+        session.version = expected + 1
+        try:
+            self._table.put_item(
+                Item=self._item(session),
+                ConditionExpression="version = :v",
+                ExpressionAttributeValues={":v": expected},
+            )
+        except Exception as exc:
+            session.version = expected
+            if is_conditional_failure(exc):
+                raise ConcurrentUpdate("the session changed while this callback ran") from exc
+            raise
+
+    def mark_replaced(self, ticket: str) -> None:
+        """Tell an old session that a newer one of the same user took over."""
+        try:
+            self._table.update_item(
+                Key=_session_key(ticket),
+                UpdateExpression="SET #s = :replaced, version = version + :one",
+                ConditionExpression="attribute_exists(PK) AND #s = :active",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":replaced": "replaced", ":active": "active", ":one": 1},
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+
+    @staticmethod
+    def _item(session: SessionRecord) -> dict[str, Any]:
+        return {
+            **_session_key(session.ticket),
+            "ticket": session.ticket,
+            "connector_id": session.connector_id,
+            "username": session.username,
+            "created_at": session.created_at,
+            "expires_at": session.expires_at,
+            "ttl": session.expires_at + 86400,
+            "status": session.status,
+            # JSON text: no float/Decimal surprises, and one attribute to replace per callback.
+            "state": json.dumps(session.state, separators=(",", ":")) if session.state is not None else "",
+            "last_error": session.last_error,
+            "version": session.version,
+        }

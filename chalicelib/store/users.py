@@ -1,0 +1,106 @@
+"""QBWC users, keyed by lower-cased user name (unique across all connectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.qbwc_user import MAX_FAILED_ATTEMPTS, QbwcUser
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, strip_keys, update_arguments
+
+
+def _key(username: str) -> dict[str, str]:
+    return {"PK": f"QBWCUSER#{username.lower()}", "SK": "QBWCUSER"}
+
+
+def _user(item: dict[str, Any]) -> QbwcUser:
+    return QbwcUser.model_validate(strip_keys(plain(item)))
+
+
+class QbwcUserRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def create(self, user: QbwcUser) -> None:
+        """Store a new user; ``Conflict`` if the name is taken on any connector."""
+        try:
+            self._table.put_item(
+                Item={
+                    **_key(user.username),
+                    "GSI1PK": f"CONNECTOR#{user.connector_id}",
+                    "GSI1SK": f"USER#{user.username.lower()}",
+                    **user.model_dump(exclude_none=True),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                raise Conflict(
+                    f"the QBWC user name {user.username!r} is already taken", code="username_taken"
+                ) from exc
+            raise
+
+    def find(self, username: str) -> QbwcUser | None:
+        """The user, or None."""
+        item = self._table.get_item(Key=_key(username), ConsistentRead=True).get("Item")
+        return None if item is None else _user(item)
+
+    def get(self, connector_id: str, username: str) -> QbwcUser:
+        """The user of that connector, or ``NotFound`` (also for another connector's user)."""
+        user = self.find(username)
+        if user is None or user.connector_id != connector_id:
+            raise NotFound(f"connector has no QBWC user {username!r}", code="user_not_found")
+        return user
+
+    def list_for_connector(self, connector_id: str) -> list[QbwcUser]:
+        items = query_all(
+            self._table,
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
+            ExpressionAttributeValues={":pk": f"CONNECTOR#{connector_id}", ":prefix": "USER#"},
+        )
+        return [_user(i) for i in items]
+
+    def _update(
+        self,
+        username: str,
+        fields: dict[str, Any],
+        condition: str = "attribute_exists(PK)",
+        values: dict[str, Any] | None = None,
+    ) -> QbwcUser:
+        try:
+            result = self._table.update_item(
+                Key=_key(username),
+                ConditionExpression=condition,
+                ReturnValues="ALL_NEW",
+                **update_arguments(fields, values),
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                raise NotFound(f"no QBWC user {username!r}", code="user_not_found") from exc
+            raise
+        return _user(result["Attributes"])
+
+    def record_failed_attempt(self, username: str, *, now: str) -> QbwcUser:
+        """Count one wrong password (atomically); the 5th in a row locks the user."""
+        result = self._table.update_item(
+            Key=_key(username),
+            UpdateExpression="ADD failed_attempts :one",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="ALL_NEW",
+        )
+        user = _user(result["Attributes"])
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS and not user.locked:
+            user = self._update(username, {"locked": True, "locked_at": now})
+        return user
+
+    def record_login(self, username: str, *, now: str) -> None:
+        """A correct password: the count of wrong ones starts again."""
+        self._update(username, {"failed_attempts": 0, "last_login_at": now})
+
+    def unlock(self, username: str) -> QbwcUser:
+        return self._update(username, {"locked": False, "failed_attempts": 0, "locked_at": None})
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        self._update(username, {"password_hash": password_hash, "failed_attempts": 0})

@@ -1,0 +1,121 @@
+"""Shared fixtures: a moto DynamoDB table, the store over it, the Chalice test client, tokens, a clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPEC = FIXTURES / "spec"
+TABLE_NAME = "qbwc-bridge-test"
+
+# Tests never reach real AWS: fake credentials, a fixed region, no config files.
+for _name, _value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+}.items():
+    os.environ[_name] = _value
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **kwargs: float) -> None:
+        self.moment += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def table() -> Iterator[Any]:
+    """A fresh moto DynamoDB table built from the one table spec."""
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.store.table_spec import ensure_table
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        ensure_table(client, TABLE_NAME)
+        yield boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE_NAME)
+
+
+@pytest.fixture
+def store(table: Any) -> Any:
+    from chalicelib.store import Store
+
+    return Store(table)
+
+
+def table_snapshot(table: Any) -> list[dict[str, Any]]:
+    """Every item of the table, sorted: compare before/after to prove nothing changed."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = table.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return sorted(items, key=lambda i: (i["PK"], i["SK"]))
+
+
+@pytest.fixture
+def app_env(table: Any, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app's settings and dependencies pointed at the moto table and the fake clock."""
+    from chalicelib.api import dependencies
+
+    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
+    monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    monkeypatch.setenv("PUBLIC_URL", "http://localhost:8000")
+    monkeypatch.setenv("LIST_PAGE_SIZE", "50")
+    dependencies.reset()
+    dependencies.set_clock(clock)
+    yield
+    dependencies.reset()
+
+
+@pytest.fixture
+def client(app_env: None) -> Iterator[Any]:
+    """Chalice's in-process test client over the real app."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+def _issue(store: Any, scope: str) -> str:
+    from chalicelib.admin.tokens import issue_token
+
+    return issue_token(store, scope=scope, label=f"test {scope}", now="2026-11-20T09:00:00.000000Z").plaintext  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def admin_headers(store: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {_issue(store, 'admin')}", "Content-Type": "application/json"}
+
+
+@pytest.fixture
+def source_headers(store: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {_issue(store, 'source')}", "Content-Type": "application/json"}
