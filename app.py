@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
@@ -15,19 +15,29 @@ from chalicelib.qbwc.wsdl import render_wsdl
 from chalicelib.settings import get_settings
 
 app = Chalice(app_name="qbwc-bridge")
-for blueprint in (auth_blueprint, operations_blueprint, connectors_blueprint, users_blueprint, tokens_blueprint):
+for blueprint in (
+    auth_blueprint,
+    operations_blueprint,
+    connectors_blueprint,
+    users_blueprint,
+    tokens_blueprint,
+):
     app.register_blueprint(blueprint)
 
 SOAP_CONTENT_TYPES = ["text/xml", "application/xml", "application/soap+xml", "text/plain"]
-XML_HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
+XML_HEADERS: dict[str, str | list[str]] = {"Content-Type": "text/xml; charset=utf-8"}
 
 
 @app.route("/qbwc", methods=["POST"], content_types=SOAP_CONTENT_TYPES)
 def qbwc() -> Response:
     """The SOAP endpoint QuickBooks Web Connector calls."""
     request = app.current_request
+    assert request is not None  # Chalice sets it for every route call
+    body = request.raw_body
     reply = handle_soap_post(
-        get_web_connector_service(), request.raw_body or b"", soap_action=request.headers.get("soapaction")
+        get_web_connector_service(),
+        body.encode("utf-8") if isinstance(body, str) else (body or b""),
+        soap_action=request.headers.get("soapaction"),
     )
     return Response(body=reply.body.decode("utf-8"), status_code=reply.status, headers=XML_HEADERS)
 
@@ -35,4 +45,6 @@ def qbwc() -> Response:
 @app.route("/qbwc", methods=["GET"])
 def qbwc_wsdl() -> Response:
     """``GET /qbwc?wsdl``: the WSDL, with our own endpoint URL."""
-    return Response(body=render_wsdl(get_settings().qbwc_url).decode("utf-8"), status_code=200, headers=XML_HEADERS)
+    return Response(
+        body=render_wsdl(get_settings().qbwc_url).decode("utf-8"), status_code=200, headers=XML_HEADERS
+    )

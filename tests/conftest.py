@@ -28,12 +28,13 @@ for _name, _value in {
 
 
 class FakeClock:
-    """A clock the test moves by hand."""
+    """A clock the test moves by hand; each reading also ticks one millisecond, as real callbacks take time."""
 
     def __init__(self, start: datetime | None = None) -> None:
         self.moment = start or datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
+        self.moment += timedelta(milliseconds=1)
         return self.moment
 
     def advance(self, **kwargs: float) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import parse_iso
-
 from chalicelib.domain.connector import Connector, ConnectorCreate, ConnectorPatch
 from chalicelib.domain.conversation import Conversation, ConversationStatus
 from chalicelib.errors import Conflict, InvalidInput
@@ -22,10 +21,9 @@ def patch_connector(store: Store, connector_id: str, patch: ConnectorPatch, *, n
     connector = store.connectors.get(connector_id)
     if patch.is_default is not None and patch.is_default != connector.is_default:
         raise Conflict("the default connector never changes", code="default_cannot_change")
-    fields: dict[str, Any] = {
-        name: value
-        for name, value in patch.model_dump(exclude_unset=True, exclude={"is_default", "confirm_company_file_location"}).items()
-    }
+    fields: dict[str, Any] = patch.model_dump(
+        exclude_unset=True, exclude={"is_default", "confirm_company_file_location"}
+    )
     if patch.confirm_company_file_location:
         if not connector.pending_company_file_location:
             raise InvalidInput(
@@ -62,7 +60,9 @@ def connector_summary(connector: Connector, conversations: list[Conversation]) -
     newest = conversations[0] if conversations else None
     return {
         **connector.model_dump(),
-        "last_sync": None if newest is None else {"at": newest.last_attempt_at or newest.started_at, "status": newest.status},
+        "last_sync": None
+        if newest is None
+        else {"at": newest.last_attempt_at or newest.started_at, "status": newest.status},
         "last_10": [
             {"ticket": c.ticket, "status": c.status, "started_at": c.started_at, "message": c.message}
             for c in conversations

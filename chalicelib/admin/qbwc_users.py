@@ -37,7 +37,9 @@ def reset_password(store: Store, connector_id: str, username: str) -> UserWithPa
     return UserWithPassword(store.users.get(connector_id, username), password)
 
 
-def qwc_download(store: Store, connector: Connector, username: str, *, qbwc_url: str, now: str) -> tuple[str, bytes]:
+def qwc_download(
+    store: Store, connector: Connector, username: str, *, qbwc_url: str, now: str
+) -> tuple[str, bytes]:
     """(file name, .qwc bytes) for a user of ``connector``."""
     user = store.users.get(connector.id, username)
     owner_id = store.connectors.owner_id(now=now)

@@ -6,8 +6,7 @@ needs with ``require_scope``, so a wrong scope gets our JSON 403 rather than API
 
 from __future__ import annotations
 
-from chalice import AuthResponse, Blueprint
-from chalice.app import AuthRequest
+from chalice.app import AuthRequest, AuthResponse, Blueprint
 
 from chalicelib.api.dependencies import get_token_verifier
 

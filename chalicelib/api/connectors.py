@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.admin.connectors import (
     connector_summary,
@@ -29,7 +29,10 @@ LIST_NAMES = {spec.name for spec in QB_LISTS}
 def _latest(connector_id: str, limit: int = 10) -> list[Conversation]:
     now = get_clock().now()
     idle = get_settings().session_idle_seconds
-    return [effective_status(c, now=now, idle_seconds=idle) for c in get_store().conversations.latest(connector_id, limit)]
+    return [
+        effective_status(c, now=now, idle_seconds=idle)
+        for c in get_store().conversations.latest(connector_id, limit)
+    ]
 
 
 @bp.route("/api/connectors", methods=["POST"], authorizer=bearer_token)
@@ -72,7 +75,7 @@ def delete_connector(connector_id: str) -> Response:
     require_scope(bp, "admin")
     get_store().connectors.get(connector_id)
     raise Conflict(
-        "connectors are never deleted; deactivate it with PATCH {\"active\": false}",
+        'connectors are never deleted; deactivate it with PATCH {"active": false}',
         code="connectors_cannot_be_deleted",
     )
 
@@ -96,7 +99,8 @@ def transcript(ticket: str) -> Response:
             "ticket": ticket,
             "connector_id": conversation.connector_id,
             "messages": [
-                {"at": m.at, "method": m.method, "request": m.request, "response": m.response} for m in messages
+                {"at": m.at, "method": m.method, "request": m.request, "response": m.response}
+                for m in messages
             ],
         }
     )
@@ -108,7 +112,8 @@ def qb_list(connector_id: str, list_name: str) -> Response:
     require_scope(bp, "admin")
     if list_name not in LIST_NAMES:
         raise NotFound(
-            f"unknown QuickBooks list {list_name!r}; one of: {', '.join(sorted(LIST_NAMES))}", code="unknown_list"
+            f"unknown QuickBooks list {list_name!r}; one of: {', '.join(sorted(LIST_NAMES))}",
+            code="unknown_list",
         )
     get_store().connectors.get(connector_id)
     stored = get_store().qb_lists.read(connector_id, list_name)

@@ -26,7 +26,7 @@ def get_clock() -> Clock:
 
 def set_clock(clock: Clock) -> None:
     """Replace the clock (tests drive time by hand)."""
-    global _clock  # noqa: PLW0603 - one process-wide clock, like the other dependencies
+    global _clock  # one process-wide clock, like the other dependencies
     _clock = clock
     get_web_connector_service.cache_clear()
 

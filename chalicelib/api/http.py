@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
@@ -16,10 +16,14 @@ from chalicelib.errors import DomainError, Forbidden, InvalidInput, PayloadTooLa
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
 MAX_JSON_BODY_BYTES = 1_000_000
-JSON_HEADERS = {"Content-Type": "application/json"}
+JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+# Answers that carry a secret shown once must not be kept by any cache.
+NO_STORE: dict[str, str | list[str]] = {"Cache-Control": "no-store"}
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str | list[str]] | None = None
+) -> Response:
     return Response(body=json.dumps(body), status_code=status, headers={**JSON_HEADERS, **(headers or {})})
 
 
@@ -28,7 +32,7 @@ def error_response(status: int, code: str, message: str, details: list[Any] | No
     return json_response({"error": {"code": code, "message": message, "details": details or []}}, status)
 
 
-def parse_body(raw: bytes | None, model: type[Model]) -> Model:
+def parse_body(raw: bytes | str | None, model: type[Model]) -> Model:
     """Validate a JSON body against ``model`` (unknown fields rejected); ``InvalidInput`` names each field."""
     if raw is not None and len(raw) > MAX_JSON_BODY_BYTES:
         raise PayloadTooLarge(f"the request body is over {MAX_JSON_BODY_BYTES:,} bytes")
@@ -38,11 +42,17 @@ def parse_body(raw: bytes | None, model: type[Model]) -> Model:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "(body)", "message": err["msg"], "type": err["type"]}
+            {
+                "field": ".".join(str(p) for p in err["loc"]) or "(body)",
+                "message": err["msg"],
+                "type": err["type"],
+            }
             for err in exc.errors(include_url=False, include_input=False)
         ]
         fields = ", ".join(d["field"] for d in details)
-        raise InvalidInput(f"invalid request body: {fields}", code="validation_failed", details=details) from exc
+        raise InvalidInput(
+            f"invalid request body: {fields}", code="validation_failed", details=details
+        ) from exc
 
 
 def require_scope(blueprint: Blueprint, scope: str) -> None:
@@ -64,6 +74,8 @@ def api_route(func: Callable[..., Response]) -> Callable[..., Response]:
             return error_response(exc.http_status, exc.code, str(exc), exc.details)
         except Exception:
             log.exception("unexpected error in %s", func.__name__)
-            return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
+            return error_response(
+                500, "internal_error", "Something went wrong on our side; it has been logged."
+            )
 
     return wrapper

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.api.dependencies import get_store
 from chalicelib.api.http import json_response

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.admin.qbwc_users import create_user, qwc_download, reset_password
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
-from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
 from chalicelib.domain.qbwc_user import QbwcUserCreate
 from chalicelib.errors import InvalidInput
@@ -16,7 +16,6 @@ from chalicelib.settings import get_settings
 
 users_blueprint = Blueprint(__name__)
 bp = users_blueprint
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.route("/api/connectors/{connector_id}/users", methods=["POST"], authorizer=bearer_token)
@@ -45,7 +44,9 @@ def unlock(connector_id: str, username: str) -> Response:
     return json_response(get_store().users.unlock(user.username).public())
 
 
-@bp.route("/api/connectors/{connector_id}/users/{username}/password", methods=["POST"], authorizer=bearer_token)
+@bp.route(
+    "/api/connectors/{connector_id}/users/{username}/password", methods=["POST"], authorizer=bearer_token
+)
 @api_route
 def new_password(connector_id: str, username: str) -> Response:
     require_scope(bp, "admin")
@@ -67,5 +68,8 @@ def qwc(connector_id: str, username: str) -> Response:
     return Response(
         body=content.decode("utf-8"),
         status_code=200,
-        headers={"Content-Type": "application/xml", "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Type": "application/xml",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 
 from chalicelib.admin.tokens import issue_token
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
-from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
 from chalicelib.domain.api_token import ApiTokenCreate
 
@@ -28,7 +28,7 @@ def create() -> Response:
     require_scope(bp, "admin")
     body = parse_body(bp.current_request.raw_body, ApiTokenCreate)
     issued = issue_token(get_store(), scope=body.scope, label=body.label, now=iso(get_clock().now()))
-    return json_response({**issued.token.public(), "token": issued.plaintext}, 201, {"Cache-Control": "no-store"})
+    return json_response({**issued.token.public(), "token": issued.plaintext}, 201, NO_STORE)
 
 
 @bp.route("/api/tokens/{token_id}", methods=["DELETE"], authorizer=bearer_token)

@@ -128,8 +128,9 @@ class ConversationEngine:
                 self.steps[key].apply(self.ctx, self._step_state(key), tag, response)
         self.state.outstanding = None
         self.state.messages_answered += 1
+        progress = self._update_progress()  # may advance steps, which may find issues
         self._save_issues()
-        return self._update_progress()
+        return progress
 
     def _lose_outstanding(self) -> None:
         for request_id, key in (self.state.outstanding or {}).items():

@@ -17,7 +17,7 @@ class ConversationStatus(StrEnum):
     CONFIGURATION_ISSUES = "Success, but there are configuration issues that need attention"
     FINISHED_WITH_ERRORS = "Finished, but with errors on the following transfers"
     UNSUCCESSFUL = "Unsuccessful - Could not communicate with QuickBooks"
-    PASSWORD_INCORRECT = "The password is incorrect"
+    PASSWORD_INCORRECT = "The password is incorrect"  # noqa: S105 - a status, not a password
     USER_LOCKED = "The user account is locked"
     CONNECTOR_INACTIVE = "The connector is inactive"
 

@@ -33,8 +33,10 @@ def handle_soap_post(service: WebConnectorService, body: bytes, *, soap_action: 
         return SoapReply(
             500,
             render_fault(
-                SoapFault("The session changed while this call ran (a duplicate call?); nothing was changed.",
-                          faultcode="soap:Server")
+                SoapFault(
+                    "The session changed while this call ran (a duplicate call?); nothing was changed.",
+                    faultcode="soap:Server",
+                )
             ),
         )
     except DomainError as exc:

@@ -158,7 +158,7 @@ def _envelope() -> tuple[etree._Element, etree._Element]:
 def render_result(method: str, result: str | int | list[str]) -> bytes:
     """The SOAP response envelope for ``method`` returning ``result``."""
     envelope, body = _envelope()
-    response = etree.SubElement(body, f"{{{QBWC_NS}}}{method}Response", nsmap={None: QBWC_NS})
+    response = etree.SubElement(body, f"{{{QBWC_NS}}}{method}Response", nsmap={None: QBWC_NS})  # type: ignore[dict-item]
     result_el = etree.SubElement(response, f"{{{QBWC_NS}}}{method}Result")
     if isinstance(result, list):
         for value in result:

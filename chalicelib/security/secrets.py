@@ -16,7 +16,7 @@ import secrets
 PBKDF2_ITERATIONS = 210_000
 _SCHEME = "pbkdf2_sha512"
 # Unambiguous alphabet for passwords a person types once into QBWC (no 0/O, 1/l/I).
-_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+_PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # noqa: S105 - an alphabet
 
 
 def generate_password(length: int = 24) -> str:

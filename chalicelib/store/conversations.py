@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -95,7 +96,8 @@ class TranscriptRepository:
         self._table.put_item(
             Item={
                 "PK": f"TICKET#{ticket}",
-                "SK": f"MSG#{message.at}",
+                # The random suffix keeps two messages stamped in the same microsecond from overwriting each other.
+                "SK": f"MSG#{message.at}#{secrets.token_hex(4)}",
                 "at": message.at,
                 "method": message.method,
                 "request": _pack(message.request),

@@ -13,8 +13,8 @@ from chalicelib.settings import Settings
 
 def open_table(settings: Settings) -> Any:
     """A boto3 DynamoDB ``Table`` for ``settings`` (boto3 is imported here, on first use, for cold starts)."""
-    import boto3  # noqa: PLC0415 - deferred on purpose
-    from botocore.config import Config  # noqa: PLC0415
+    import boto3  # deferred on purpose: cold start
+    from botocore.config import Config
 
     config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=3, read_timeout=10)
     resource = boto3.resource(

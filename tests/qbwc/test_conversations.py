@@ -1,0 +1,299 @@
+"""QBWC conversations driven by the QBWC simulator against the in-process app and a simulated QuickBooks.
+
+The same scenarios run over a real socket in ``tests/e2e``; these are the fast, detailed checks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.qbxml.validation import qbxml_errors
+from simulators.qbwc import WebConnector, parse_qwc
+from simulators.quickbooks import QuickBooksCompany
+from tests.conftest import FakeClock, table_snapshot
+from tests.support.chalice_transport import session_for
+
+SUCCESS = "Success"
+CONFIG_ISSUES = "Success, but there are configuration issues that need attention"
+UNSUCCESSFUL = "Unsuccessful - Could not communicate with QuickBooks"
+
+
+class Admin:
+    """The admin API, as a test uses it."""
+
+    def __init__(self, client: Any, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = headers
+
+    def call(self, method: str, path: str, body: Any = None, expect: int | None = None) -> Any:
+        answer = self.client.http.request(
+            method=method,
+            path=path,
+            headers=self.headers,
+            body=json.dumps(body).encode() if body is not None else b"",
+        )
+        if expect is not None:
+            assert answer.status_code == expect, answer.body
+        return answer
+
+    def connector(self, **settings: Any) -> dict[str, Any]:
+        return self.call("POST", "/api/connectors", {"name": "Main", **settings}, 201).json_body  # type: ignore[no-any-return]
+
+    def user(self, connector_id: str, username: str) -> tuple[str, str]:
+        created = self.call(
+            "POST", f"/api/connectors/{connector_id}/users", {"username": username}, 201
+        ).json_body
+        qwc = self.call("GET", f"/api/connectors/{connector_id}/users/{username}/qwc", expect=200).body
+        return qwc.decode() if isinstance(qwc, bytes) else qwc, created["password"]
+
+    def conversations(self, connector_id: str) -> list[dict[str, Any]]:
+        return self.call("GET", f"/api/connectors/{connector_id}/conversations", expect=200).json_body[
+            "conversations"
+        ]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def admin(client: Any, admin_headers: dict[str, str]) -> Admin:
+    return Admin(client, admin_headers)
+
+
+def connect(client: Any, qwc: str, password: str, company: QuickBooksCompany, **options: Any) -> WebConnector:
+    return WebConnector(
+        parse_qwc(qwc), password, company, session=session_for(client), noop_wait_seconds=0, **options
+    )
+
+
+def test_first_conversation_reads_every_list_and_succeeds(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample(customers=120, vendors=60, items=70)
+
+    run = connect(client, qwc, password, company).run()
+
+    assert run.outcome == "completed", run
+    assert run.methods()[:3] == ["serverVersion", "clientVersion", "authenticate"]
+    assert run.methods()[-1] == "closeConnection"
+    assert run.percents == sorted(run.percents) and run.percents[-1] == 100
+    assert all(0 <= p < 100 for p in run.percents[:-1])
+    # More customers than MaxReturned (50 in tests): paged with an iterator, several round trips.
+    assert run.requests_sent >= 3
+    for request in company.requests_seen:
+        assert qbxml_errors(request) == []
+    [conversation] = admin.conversations(connector["id"])
+    assert conversation["status"] == SUCCESS
+    assert conversation["user"] == "office-pc"
+    assert conversation["ended_at"]
+    assert conversation["company_file_location"] == company.company_file
+    customers = admin.call(
+        "GET", f"/api/connectors/{connector['id']}/qb-lists/customers", expect=200
+    ).json_body
+    assert len(customers["entries"]) == len(company.customers)  # active and inactive
+    assert len({e["list_id"] for e in customers["entries"]}) == len(customers["entries"])
+    assert {"list_id", "name", "full_name", "type", "is_active"} == set(customers["entries"][0])
+    shown = admin.call("GET", f"/api/connectors/{connector['id']}", expect=200).json_body
+    assert shown["company_file_location"] == company.company_file
+    assert shown["last_sync"]["status"] == SUCCESS
+    assert shown["last_10"][0]["status"] == SUCCESS
+
+
+def test_nothing_to_do_answers_none_and_logs_no_conversation(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample()
+    assert connect(client, qwc, password, company).run().outcome == "completed"
+
+    again = connect(client, qwc, password, company).run()
+
+    assert again.outcome == "none"
+    assert again.methods() == ["serverVersion", "clientVersion", "authenticate"]
+    assert len(admin.conversations(connector["id"])) == 1
+    assert admin.call("GET", f"/api/connectors/{connector['id']}", expect=200).json_body["last_poll_at"]
+
+
+def test_transcript_redacts_the_password(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    connect(client, qwc, password, QuickBooksCompany.sample()).run()
+    ticket = admin.conversations(connector["id"])[0]["ticket"]
+
+    transcript = admin.call("GET", f"/api/conversations/{ticket}/transcript", expect=200).json_body
+
+    methods = [m["method"] for m in transcript["messages"]]
+    assert methods[0] == "authenticate" and methods[-1] == "closeConnection"
+    assert "sendRequestXML" in methods and "receiveResponseXML" in methods
+    assert password not in json.dumps(transcript)
+    assert "***" in transcript["messages"][0]["request"]
+
+
+def test_wrong_password_is_refused_and_repeats_fold(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, _ = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample()
+
+    first = connect(client, qwc, "not-the-password", company).run()
+    second = connect(client, qwc, "not-the-password", company).run()
+
+    assert first.outcome == second.outcome == "nvu"
+    assert first.methods() == ["serverVersion", "clientVersion", "authenticate"]
+    [entry] = admin.conversations(connector["id"])
+    assert entry["status"] == "The password is incorrect"
+    assert entry["attempts"] == 2
+
+
+def test_unknown_user_gets_nvu_and_touches_no_log(client: Any, admin: Admin, table: Any) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    stranger = qwc.replace("<UserName>office-pc</UserName>", "<UserName>nobody</UserName>")
+    before = table_snapshot(table)
+
+    run = connect(client, stranger, password, QuickBooksCompany.sample()).run()
+
+    assert run.outcome == "nvu"
+    assert table_snapshot(table) == before
+
+
+def test_five_wrong_passwords_lock_the_user_until_unlocked(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample()
+    for _ in range(5):
+        assert connect(client, qwc, "wrong", company).run().outcome == "nvu"
+    assert admin.conversations(connector["id"])[0]["status"] == "The password is incorrect"
+
+    locked_out = connect(client, qwc, password, company).run()
+
+    assert locked_out.outcome == "nvu"
+    assert admin.conversations(connector["id"])[0]["status"] == "The user account is locked"
+    [user] = admin.call("GET", f"/api/connectors/{connector['id']}/users", expect=200).json_body["users"]
+    assert user["locked"] is True and user["failed_attempts"] == 5
+    admin.call("POST", f"/api/connectors/{connector['id']}/users/office-pc/unlock", expect=200)
+    assert connect(client, qwc, password, company).run().outcome == "completed"
+
+
+def test_a_success_resets_the_wrong_password_count(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample()
+    for _ in range(4):
+        connect(client, qwc, "wrong", company).run()
+    connect(client, qwc, password, company).run()
+    for _ in range(4):
+        connect(client, qwc, "wrong", company).run()
+    [user] = admin.call("GET", f"/api/connectors/{connector['id']}/users", expect=200).json_body["users"]
+    assert user["locked"] is False and user["failed_attempts"] == 4
+
+
+def test_inactive_connector_refuses_with_its_own_status(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    admin.call("PATCH", f"/api/connectors/{connector['id']}", {"active": False}, 200)
+
+    run = connect(client, qwc, password, QuickBooksCompany.sample()).run()
+
+    assert run.outcome == "nvu"
+    assert admin.conversations(connector["id"])[0]["status"] == "The connector is inactive"
+
+
+def test_second_qbwc_gets_busy_while_a_conversation_runs(client: Any, admin: Admin, clock: FakeClock) -> None:
+    connector = admin.connector()
+    qwc_a, password_a = admin.user(connector["id"], "pc-a")
+    qwc_b, password_b = admin.user(connector["id"], "pc-b")
+    company = QuickBooksCompany.sample(customers=200)
+    # PC A stops answering half-way, holding the connector's lock.
+    crashed = connect(client, qwc_a, password_a, company, crash_after_requests=1).run()
+    assert crashed.outcome == "crashed"
+
+    busy = connect(client, qwc_b, password_b, QuickBooksCompany.sample()).run()
+
+    assert busy.outcome == "busy"
+    assert busy.auth_wait_seconds is not None and 0 < busy.auth_wait_seconds <= 600
+    assert [c["user"] for c in admin.conversations(connector["id"])] == ["pc-a"]
+    # Once A's session has been silent for 10 minutes, B may start, and A's conversation ends Unsuccessful.
+    clock.advance(minutes=11)
+    assert connect(client, qwc_b, password_b, QuickBooksCompany.sample()).run().outcome == "completed"
+    statuses = {c["user"]: c["status"] for c in admin.conversations(connector["id"])}
+    assert statuses == {"pc-b": SUCCESS, "pc-a": UNSUCCESSFUL}
+
+
+def test_same_user_restarting_replaces_its_old_session(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample(customers=200)
+    crashed = connect(client, qwc, password, company, crash_after_requests=1).run()
+    old_ticket = crashed.ticket
+
+    fresh = connect(client, qwc, password, company).run()
+
+    assert fresh.outcome == "completed"
+    log = admin.conversations(connector["id"])
+    assert [c["status"] for c in log] == [SUCCESS, UNSUCCESSFUL]
+    assert "replaced" in log[1]["message"]
+    assert log[1]["ticket"] == old_ticket
+
+
+def test_missing_required_accounts_are_configuration_issues(client: Any, admin: Admin) -> None:
+    connector = admin.connector(transfers={"purchase_orders": True})
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample(missing_accounts=["Cost of Goods Sold", "PSA Other"])
+
+    run = connect(client, qwc, password, company).run()
+
+    assert run.outcome == "completed"
+    [conversation] = admin.conversations(connector["id"])
+    assert conversation["status"] == CONFIG_ISSUES
+    assert "Cost of Goods Sold" in conversation["message"]
+    issues = conversation["configuration_issues"]
+    assert [i["code"] for i in issues] == ["account_missing"]
+    assert "Chart of Accounts" in issues[0]["fix"]
+    # What the bridge may create, it created.
+    assert any(a.name == "PSA Other" and a.account_type == "Income" for a in company.accounts)
+
+
+def test_quickbooks_cannot_start(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample(can_start=False)
+
+    run = connect(client, qwc, password, company).run()
+
+    assert run.outcome == "connection_error"
+    assert run.methods()[-2:] == ["connectionError", "closeConnection"]
+    [conversation] = admin.conversations(connector["id"])
+    assert conversation["status"] == UNSUCCESSFUL
+    assert "0x80040408" in conversation["message"]
+    assert "Fix:" in conversation["message"]
+    # The connector is free again at once.
+    assert connect(client, qwc, password, QuickBooksCompany.sample()).run().outcome == "completed"
+
+
+def test_quickbooks_too_old_is_unsuccessful_with_the_reason(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+
+    run = connect(client, qwc, password, QuickBooksCompany.sample(qbxml_version=(12, 0))).run()
+
+    assert run.outcome == "error"
+    assert run.last_error and "13.0" in run.last_error
+    [conversation] = admin.conversations(connector["id"])
+    assert conversation["status"] == UNSUCCESSFUL
+
+
+def test_a_different_company_file_stops_until_confirmed(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    qwc, password = admin.user(connector["id"], "office-pc")
+    assert connect(client, qwc, password, QuickBooksCompany.sample()).run().outcome == "completed"
+    admin.call("POST", f"/api/connectors/{connector['id']}/refresh-lists", expect=202)
+    other = QuickBooksCompany.sample(company_file=r"C:\Other\Elsewhere.qbw")
+
+    run = connect(client, qwc, password, other).run()
+
+    assert run.outcome == "error" and run.requests_sent == 0
+    assert run.last_error and "different company file" in run.last_error
+    assert admin.conversations(connector["id"])[0]["status"] == CONFIG_ISSUES
+    admin.call("PATCH", f"/api/connectors/{connector['id']}", {"confirm_company_file_location": True}, 200)
+    assert connect(client, qwc, password, other).run().outcome == "completed"
+    shown = admin.call("GET", f"/api/connectors/{connector['id']}", expect=200).json_body
+    assert shown["company_file_location"] == r"C:\Other\Elsewhere.qbw"
