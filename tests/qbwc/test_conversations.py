@@ -40,7 +40,7 @@ class Admin:
         return answer
 
     def connector(self, **settings: Any) -> dict[str, Any]:
-        return self.call("POST", "/api/connectors", {"name": "Main", **settings}, 201).json_body  # type: ignore[no-any-return]
+        return self.call("POST", "/api/connectors", {"name": "Main", **settings}, 201).json_body
 
     def user(self, connector_id: str, username: str) -> tuple[str, str]:
         created = self.call(
@@ -52,7 +52,7 @@ class Admin:
     def conversations(self, connector_id: str) -> list[dict[str, Any]]:
         return self.call("GET", f"/api/connectors/{connector_id}/conversations", expect=200).json_body[
             "conversations"
-        ]  # type: ignore[no-any-return]
+        ]
 
 
 @pytest.fixture

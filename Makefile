@@ -1,0 +1,98 @@
+# qbwc-bridge developer commands (GNU make). `make` alone lists them.
+#
+# Everything needed comes from the project's own files: a Python >= 3.11 venv from requirements-dev.txt and
+# node_modules (dynalite) from package-lock.json. Both are rebuilt when those files change (stamp files).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# python3.11 if there is one, else python3; the venv recipe checks the version.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+# The local stack (`make run`) and the commands that talk to it.
+PORT ?= 8000
+DYNAMODB_PORT ?= 8001
+STAGE ?= local
+SCOPE ?= admin
+TABLE_NAME ?= $(if $(filter local,$(STAGE)),qbwc-bridge,qbwc-bridge-$(STAGE))
+# `python -m tools.local_stack` with the ports above; `... exec CMD` runs CMD with the running stack's env.
+LOCAL_STACK := PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) TABLE_NAME=$(TABLE_NAME) $(PY) -m tools.local_stack
+
+# What mypy checks: the packages that exist (app.py arrives with the app). Explicit package bases give
+# tests/ (no __init__.py files) module names like tests.tools.test_x, so same-named test files do not clash.
+MYPY_TARGETS := $(wildcard app.py chalicelib simulators tools tests)
+# pytest-xdist workers: one per core. Tests are independent processes-wise (end-to-end tests start their own
+# stack on free ports), and on 2 cores this is already faster than serial. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= auto
+# Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: help setup venv node run token demo test lint fmt typecheck pytest clean distclean
+
+help: ## list the targets
+	@echo "qbwc-bridge: make <target>   (variables: PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) STAGE=$(STAGE) SCOPE=$(SCOPE))"
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+setup: venv node ## install the Python venv and node_modules (only what changed)
+
+venv: $(VENV_STAMP) ## the Python venv (.venv) from requirements-dev.txt
+
+node: $(NODE_STAMP) ## node_modules (dynalite) from package-lock.json
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then echo "No python3 found: install Python >= 3.11 (with its venv module)." >&2; exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "$(PYTHON) is older than 3.11: install python3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@# Rebuild from scratch if the venv is missing, broken or made by a Python older than 3.11.
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js >= 20 (with npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+run: setup ## run the local stack on http://127.0.0.1:8000 (PORT=...) until Ctrl-C; data kept in ./var/
+	@$(LOCAL_STACK) run
+
+token: venv ## print a new API token (SCOPE=admin|source; STAGE=dev|prod uses your AWS credentials)
+ifeq ($(STAGE),local)
+	@$(LOCAL_STACK) exec -- $(PY) -m tools.issue_token --scope $(SCOPE)
+else
+	@env -u DYNAMODB_ENDPOINT STAGE=$(STAGE) TABLE_NAME=$(TABLE_NAME) $(PY) -m tools.issue_token --scope $(SCOPE)
+endif
+
+demo: venv ## run the simulated QuickBooks + Web Connector against the running local stack
+	@$(LOCAL_STACK) exec --needs-app -- $(PY) -m simulators.demo
+
+test: setup lint typecheck pytest ## everything CI checks: lint, format, types, tests
+
+lint: venv ## ruff lint and format check
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+fmt: venv ## format the code and apply ruff's safe fixes
+	@status=0; $(RUFF) check --fix . || status=$$?; $(RUFF) format .; exit $$status
+
+typecheck: venv ## mypy (strict)
+	$(PY) -m mypy --explicit-package-bases $(MYPY_TARGETS)
+
+pytest: setup ## the test suite only (PYTEST_ARGS=... passes options, PYTEST_WORKERS=0 runs serially)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+clean: ## remove caches and test artifacts (keeps .venv, node_modules and var/)
+	rm -rf .mypy_cache .ruff_cache .pytest_cache tests/artifacts
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -path ./var -prune -o \
+		-type d -name __pycache__ -exec rm -rf {} +
+
+distclean: clean ## also remove .venv and node_modules (still keeps var/, the local data)
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,114 @@
+"""How the simulated QuickBooks says something went wrong.
+
+Two levels, as in the real product: a whole request document QuickBooks cannot parse never gets a qbXML
+answer (QBWC reports an HRESULT instead, ``QbXmlParseError``), while a problem with one request inside a
+valid document is answered in that request's ``...Rs`` element with ``statusCode``, ``statusSeverity`` and
+``statusMessage`` (``Status``). The wording follows captured QuickBooks responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# QuickBooks appends this to every "record does not exist" message.
+_NO_SUCH_RECORD = (
+    "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
+)
+
+
+class QbXmlParseError(Exception):
+    """QuickBooks could not parse the request document; QBWC hands the web service hresult 0x80040400.
+
+    ``message`` starts with QBWC's own wording and goes on with the reasons (schema errors and the like),
+    which real QuickBooks keeps to itself but which make a failing test readable.
+    """
+
+    hresult: str = "0x80040400"
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        self.message = "QuickBooks found an error when parsing the provided XML text stream. " + "; ".join(
+            self.reasons
+        )
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Status:
+    """The three status attributes of one ``...Rs`` element."""
+
+    code: int
+    severity: str  # "Info", "Warn" or "Error"
+    message: str
+
+    @property
+    def stops_batch(self) -> bool:
+        """Whether ``onError="stopOnError"`` ends the message set here (warnings stop it too)."""
+        return self.severity != "Info"
+
+
+class StatusError(Exception):
+    """Raised while handling one request to answer it with a non-OK status and no data."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(f"{status.code}: {status.message}")
+        self.status = status
+
+
+OK = Status(0, "Info", "Status OK")
+NO_MATCH = Status(1, "Info", "A query request did not find a matching object in QuickBooks")
+
+
+def not_found_warning(missing: str) -> Status:
+    """500: some of the ListIDs or FullNames a query asked for do not exist (the others are returned)."""
+    return Status(
+        500,
+        "Warn",
+        "The query request has not been fully completed. "
+        f'There was a required element ("{missing}") that could not be found in QuickBooks.',
+    )
+
+
+def unsupported(what: str) -> Status:
+    """1030: something valid in qbXML 13.0 that this simulator does not implement (never silently ignored)."""
+    return Status(1030, "Error", f"This request is not supported by this implementation. {what}")
+
+
+def name_in_use(name: str) -> Status:
+    """3100: an Add used a name that already exists in the list."""
+    return Status(3100, "Error", f'The name "{name}" of the list element is already in use.')
+
+
+def invalid_parent(name: str, list_label: str) -> Status:
+    """3130: a ParentRef names no existing element of the same list."""
+    return Status(
+        3130,
+        "Error",
+        f'There is an invalid reference to a parent "{name}" in the {list_label} list.  {_NO_SUCH_RECORD}',
+    )
+
+
+def invalid_reference(kind: str, name: str, referrer: str) -> Status:
+    """3140: a reference (``CustomerRef``, ``ItemRef``, ``AccountRef`` ...) names nothing in its list."""
+    return Status(
+        3140,
+        "Error",
+        f'There is an invalid reference to QuickBooks {kind} "{name}" in the {referrer}.  {_NO_SUCH_RECORD}',
+    )
+
+
+def list_locked(list_label: str, element: str | None) -> Status:
+    """3180: another user holds the list (QuickBooks words it as a failure to save the list)."""
+    where = f'{list_label} list, element "{element}"' if element else f"{list_label} list"
+    return Status(
+        3180,
+        "Error",
+        f"There was an error when saving a {where}.  QuickBooks error message: "
+        "This list has been modified by another user.",
+    )
+
+
+def invalid_iterator(iterator_id: str) -> Status:
+    """3391: the iteratorID is unknown, used up, or belonged to an earlier QBWC session."""
+    return Status(3391, "Error", f'The iteratorID "{iterator_id}" is not valid.')

@@ -1,0 +1,44 @@
+"""One local stack (dynalite + ``chalice local``, real sockets) shared by the end-to-end tests of a worker.
+
+Tests stay independent by each creating their own connector and users.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from tools.local_stack import LocalStack
+
+# Small pages, so the sample companies need several iterator round trips.
+E2E_PAGE_SIZE = 50
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[LocalStack]:
+    with LocalStack(extra_env={"LIST_PAGE_SIZE": str(E2E_PAGE_SIZE)}) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack_store(stack: LocalStack) -> Any:
+    """The store over the stack's own dynalite table (what ``make token`` writes to)."""
+    from chalicelib.settings import Settings
+    from chalicelib.store import Store
+    from chalicelib.store.dynamodb import open_table
+
+    return Store(open_table(Settings.from_env(stack.env)))
+
+
+@pytest.fixture(scope="session")
+def api(stack: LocalStack, stack_store: Any) -> requests.Session:
+    """An HTTP session with an admin token, talking to the stack."""
+    from chalicelib.admin.tokens import issue_token
+
+    token = issue_token(stack_store, scope="admin", label="e2e", now="2026-11-20T09:00:00.000000Z").plaintext
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
