@@ -27,14 +27,14 @@ LOCAL_STACK := PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) TABLE_NAME=$(TABLE_NA
 
 # What mypy checks: the packages that exist (app.py arrives with the app). Explicit package bases give
 # tests/ (no __init__.py files) module names like tests.tools.test_x, so same-named test files do not clash.
-MYPY_TARGETS := $(wildcard app.py chalicelib simulators tools tests)
+MYPY_TARGETS := $(wildcard app.py chalicelib simulators tools bench tests)
 # pytest-xdist workers: one per core. Tests are independent processes-wise (end-to-end tests start their own
 # stack on free ports), and on 2 cores this is already faster than serial. PYTEST_WORKERS=0 runs serially.
 PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv node run token demo test lint fmt typecheck pytest clean distclean
+.PHONY: help setup venv node run token demo bench test lint fmt typecheck pytest clean distclean
 
 help: ## list the targets
 	@echo "qbwc-bridge: make <target>   (variables: PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) STAGE=$(STAGE) SCOPE=$(SCOPE))"
@@ -73,6 +73,9 @@ endif
 
 demo: venv ## run the simulated QuickBooks + Web Connector against the running local stack
 	@$(LOCAL_STACK) exec --needs-app -- $(PY) -m simulators.demo
+
+bench: setup ## measure conversation costs and cold start (prints a table; JSON under bench/results/)
+	$(PY) -m bench.foundation
 
 test: setup lint typecheck pytest ## everything CI checks: lint, format, types, tests
 

@@ -81,10 +81,17 @@ def table_snapshot(table: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def app_env(table: Any, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's settings and dependencies pointed at the moto table and the fake clock."""
+def outbox(tmp_path: Path) -> Path:
+    """Where the app's e-mail lands in tests (the local mailer writes .eml files)."""
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def app_env(table: Any, clock: FakeClock, outbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app's settings and dependencies pointed at the moto table, the fake clock and the outbox."""
     from chalicelib.api import dependencies
 
+    monkeypatch.setenv("OUTBOX_DIR", str(outbox))
     monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
     monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
     monkeypatch.setenv("PUBLIC_URL", "http://localhost:8000")

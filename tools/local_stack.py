@@ -710,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.start()
         print(
             "\n"
-            f"  qbwc-bridge is running on   {stack.base_url}   (admin page: {stack.base_url}/)\n"
+            f"  qbwc-bridge is running on   {stack.base_url}\n"
             f"  QBWC endpoint (.qwc files)  {stack.public_url}/qbwc\n"
             f"  DynamoDB (dynalite)         {stack.dynamodb_endpoint}, table {stack.table_name!r},"
             f" data in {stack.dynalite.data_dir}\n"

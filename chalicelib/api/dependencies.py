@@ -6,6 +6,7 @@ import functools
 
 from chalicelib.admin.tokens import TokenVerifier
 from chalicelib.clock import Clock, SystemClock
+from chalicelib.notify.mailer import Mailer, mailer_for
 from chalicelib.qbwc.service import WebConnectorService
 from chalicelib.settings import get_settings
 from chalicelib.store import Store
@@ -37,12 +38,17 @@ def get_token_verifier() -> TokenVerifier:
 
 
 @functools.cache
+def get_mailer() -> Mailer:
+    return mailer_for(get_settings())
+
+
+@functools.cache
 def get_web_connector_service() -> WebConnectorService:
-    return WebConnectorService(get_store(), get_settings(), get_clock())
+    return WebConnectorService(get_store(), get_settings(), get_clock(), get_mailer())
 
 
 def reset() -> None:
     """Forget every cached dependency (tests switch tables and settings between cases)."""
-    for factory in (get_store, get_token_verifier, get_web_connector_service, get_settings):
+    for factory in (get_store, get_token_verifier, get_mailer, get_web_connector_service, get_settings):
         factory.cache_clear()
     set_clock(SystemClock())

@@ -23,6 +23,8 @@ from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import ConversationStatus
 from chalicelib.errors import ConcurrentUpdate
+from chalicelib.notify.mailer import Mailer, send_quietly
+from chalicelib.notify.notices import user_locked_notice
 from chalicelib.qbwc import conversation_log
 from chalicelib.qbwc.soap import SoapCall
 from chalicelib.qbxml.catalogue import explain_hresult
@@ -73,10 +75,11 @@ class StoreQbLists:
 class WebConnectorService:
     """Answers QBWC callbacks against the store."""
 
-    def __init__(self, store: Store, settings: Settings, clock: Clock) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Clock, mailer: Mailer) -> None:
         self.store = store
         self.settings = settings
         self.clock = clock
+        self.mailer = mailer
 
     def handle(self, call: SoapCall) -> CallbackOutcome:
         """Answer one parsed callback."""
@@ -127,8 +130,11 @@ class WebConnectorService:
         if user.locked:
             failure = ConversationStatus.USER_LOCKED
         elif not password_ok:
-            self.store.users.record_failed_attempt(user.username, now=iso(now))
+            counted = self.store.users.record_failed_attempt(user.username, now=iso(now))
             failure = ConversationStatus.PASSWORD_INCORRECT
+            if counted.locked:  # this attempt locked it: tell a person, once
+                notice = user_locked_notice(connector, user.username, admin_url=self.settings.public_url)
+                send_quietly(self.mailer, notice)
         else:
             self.store.users.record_login(user.username, now=iso(now))
             if not connector.active:

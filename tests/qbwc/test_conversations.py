@@ -6,6 +6,8 @@ The same scenarios run over a real socket in ``tests/e2e``; these are the fast, 
 from __future__ import annotations
 
 import json
+from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,8 +157,8 @@ def test_unknown_user_gets_nvu_and_touches_no_log(client: Any, admin: Admin, tab
     assert table_snapshot(table) == before
 
 
-def test_five_wrong_passwords_lock_the_user_until_unlocked(client: Any, admin: Admin) -> None:
-    connector = admin.connector()
+def test_five_wrong_passwords_lock_the_user_until_unlocked(client: Any, admin: Admin, outbox: Path) -> None:
+    connector = admin.connector(notify_emails=["books@example.com", "it@example.com"])
     qwc, password = admin.user(connector["id"], "office-pc")
     company = QuickBooksCompany.sample()
     for _ in range(5):
@@ -169,6 +171,12 @@ def test_five_wrong_passwords_lock_the_user_until_unlocked(client: Any, admin: A
     assert admin.conversations(connector["id"])[0]["status"] == "The user account is locked"
     [user] = admin.call("GET", f"/api/connectors/{connector['id']}/users", expect=200).json_body["users"]
     assert user["locked"] is True and user["failed_attempts"] == 5
+    # One notice when the lock happened, not one per refused attempt; no secret in it.
+    [mail] = [message_from_bytes(p.read_bytes()) for p in outbox.glob("*.eml")]
+    assert mail["To"] == "books@example.com, it@example.com"
+    assert "office-pc is locked" in mail["Subject"] and "Main" in mail["Subject"]
+    body = mail.as_string()
+    assert "unlock" in body and password not in body
     admin.call("POST", f"/api/connectors/{connector['id']}/users/office-pc/unlock", expect=200)
     assert connect(client, qwc, password, company).run().outcome == "completed"
 

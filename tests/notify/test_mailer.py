@@ -1,0 +1,50 @@
+"""Mailers: the local outbox is readable mail; SES gets the same message; a failure never propagates."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from pathlib import Path
+
+import boto3
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib.notify.mailer import Notice, OutboxMailer, SesMailer, mailer_for, send_quietly
+from chalicelib.settings import Settings
+
+NOTICE = Notice(
+    to=("a@example.com",), subject="Café: 3 problems", text="plain words", html="<p>html words</p>"
+)
+
+
+def test_outbox_writes_a_multipart_eml(tmp_path: Path) -> None:
+    OutboxMailer(tmp_path, "bridge@example.com").send(NOTICE)
+    [path] = tmp_path.glob("*.eml")
+    mail = message_from_bytes(path.read_bytes())
+    assert mail["From"] == "bridge@example.com" and mail["To"] == "a@example.com"
+    parts = {part.get_content_type(): part.get_payload(decode=True) for part in mail.walk()}
+    assert b"plain words" in parts["text/plain"] and b"html words" in parts["text/html"]
+
+
+def test_settings_choose_the_mailer(tmp_path: Path) -> None:
+    assert isinstance(mailer_for(Settings(outbox_dir=str(tmp_path))), OutboxMailer)
+    assert isinstance(mailer_for(Settings()), SesMailer)
+
+
+def test_ses_sends_from_the_configured_sender() -> None:
+    with mock_aws():
+        ses = boto3.client("ses", region_name="us-east-1")
+        ses.verify_email_identity(EmailAddress="bridge@example.com")
+        assert send_quietly(SesMailer(Settings(sender_email="bridge@example.com")), NOTICE)
+        backend = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+        [sent] = backend.sent_messages
+        assert sent.source == "bridge@example.com"
+        assert "plain words" in sent.raw_data
+
+
+def test_a_failing_send_is_logged_not_raised() -> None:
+    with mock_aws():  # no verified identity: SES refuses
+        assert not send_quietly(SesMailer(Settings(sender_email="nobody@example.com")), NOTICE)
+    assert not send_quietly(OutboxMailer(Path("/proc/forbidden"), "x@example.com"), NOTICE)
+    assert not send_quietly(OutboxMailer(Path("/tmp"), "x@example.com"), Notice(to=(), subject="s", text="t"))
