@@ -43,8 +43,9 @@ def test_ses_sends_from_the_configured_sender() -> None:
         assert "plain words" in sent.raw_data
 
 
-def test_a_failing_send_is_logged_not_raised() -> None:
+def test_a_failing_send_is_logged_not_raised(tmp_path: Path) -> None:
     with mock_aws():  # no verified identity: SES refuses
         assert not send_quietly(SesMailer(Settings(sender_email="nobody@example.com")), NOTICE)
     assert not send_quietly(OutboxMailer(Path("/proc/forbidden"), "x@example.com"), NOTICE)
-    assert not send_quietly(OutboxMailer(Path("/tmp"), "x@example.com"), Notice(to=(), subject="s", text="t"))
+    assert not send_quietly(OutboxMailer(tmp_path, "x@example.com"), Notice(to=(), subject="s", text="t"))
+    assert list(tmp_path.iterdir()) == []  # no recipients: nothing written
