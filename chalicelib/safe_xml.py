@@ -54,6 +54,10 @@ def parse_xml(data: bytes | str) -> etree._Element:
         raise MalformedXmlError(f"not well-formed XML: {exc}") from exc
     if root is None:
         raise MalformedXmlError("empty XML document")
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        # Reached only by encodings the byte check cannot read (UTF-16, UTF-32).
+        raise UnsafeXmlError("XML document type declarations and entities are not accepted")
     return root
 
 

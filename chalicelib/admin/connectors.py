@@ -34,6 +34,8 @@ def patch_connector(store: Store, connector_id: str, patch: ConnectorPatch, *, n
     if not fields:
         return connector
     fields["updated_at"] = now
+    # The whole connector must still be valid before anything is written.
+    Connector.model_validate({**connector.model_dump(), **fields})
     return store.connectors.update(connector_id, fields)
 
 

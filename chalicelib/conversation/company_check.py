@@ -165,6 +165,15 @@ class CompanyCheckStep:
     def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
         if "to_create" in state:
             return
+        if ctx.failed_steps & set(self.depends_on):
+            # Checking against lists QuickBooks did not return would report things missing that are not.
+            ctx.add_configuration_issue(
+                "company_check_skipped",
+                "The company file could not be checked because QuickBooks did not return all the lists needed.",
+                "See the list read issues above; the check runs again in the next conversation.",
+            )
+            state["to_create"] = []
+            return
         outcome = check_company(
             ctx.connector,
             ctx.company,

@@ -75,6 +75,7 @@ class ConversationEngine:
         return [s for s in self.steps.values() if not s.is_done(self._step_state(s.key))]
 
     def _advance(self) -> None:
+        self.ctx.failed_steps = {key for key, state in self.state.steps.items() if state.get("failed")}
         for step in self._open_steps():
             if step.is_ready(self.state.steps):
                 step.advance(self.ctx, self._step_state(step.key))

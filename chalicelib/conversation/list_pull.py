@@ -89,7 +89,10 @@ class ListPullStep:
             state["done"] = True
 
     def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
-        return None
+        # QuickBooks may have moved the iterator on already: continuing could skip a page, so read again from
+        # the start (pages are rewritten under the same numbers).
+        if self.spec.pages_with_iterator and not state.get("done"):
+            state.update(page=0, iterator_id=None, remaining=None, count=0)
 
     def is_done(self, state: dict[str, Any]) -> bool:
         return bool(state.get("done"))

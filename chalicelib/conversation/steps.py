@@ -47,6 +47,7 @@ class StepContext:
     list_sink: QbListSink
     list_source: QbListSource
     configuration_issues: list[Issue] = field(default_factory=list)
+    failed_steps: set[str] = field(default_factory=set)  # keys of steps that ended without their data
     errors: list[tuple[str, Issue]] = field(default_factory=list)  # (transfer kind, issue)
 
     def add_configuration_issue(self, code: str, message: str, fix: str) -> None:

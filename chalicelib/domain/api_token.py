@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.domain.base import StrictModel
+from chalicelib.domain.base import StoredModel, StrictModel
 
 TokenScope = Literal["admin", "source"]
 
@@ -18,7 +18,7 @@ class ApiTokenCreate(StrictModel):
     label: str = Field(default="", max_length=100)
 
 
-class ApiToken(StrictModel):
+class ApiToken(StoredModel):
     id: str
     scope: TokenScope
     label: str = ""

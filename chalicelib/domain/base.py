@@ -6,6 +6,12 @@ from pydantic import BaseModel, ConfigDict
 
 
 class StrictModel(BaseModel):
-    """A request or stored model that refuses fields it does not know."""
+    """A request body: fields it does not know are refused."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class StoredModel(BaseModel):
+    """A stored item: attributes a newer version wrote are ignored, so an older version can still read it."""
+
+    model_config = ConfigDict(extra="ignore")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from chalicelib.domain.base import StrictModel
 
@@ -62,7 +62,16 @@ class ConnectorCreate(ConnectorSettings):
 
 
 class ConnectorPatch(StrictModel):
-    """Body of ``PATCH /api/connectors/{id}``: only the fields given change."""
+    """Body of ``PATCH /api/connectors/{id}``: only the fields given change; ``null`` is not a value."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(k for k, v in data.items() if v is None)
+            if nulls:
+                raise ValueError(f"null is not allowed for {', '.join(nulls)}; leave a field out to keep it")
+        return data
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     company_file: str | None = Field(default=None, max_length=1000)
@@ -80,6 +89,9 @@ class ConnectorPatch(StrictModel):
 
 class Connector(ConnectorSettings):
     """A stored connector."""
+
+    # Stored items may carry attributes a newer version wrote; an older one must still read them.
+    model_config = ConfigDict(extra="ignore")
 
     id: str
     is_default: bool

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from chalicelib.domain.base import StrictModel
+from chalicelib.domain.base import StoredModel
 
 
 class ConversationStatus(StrEnum):
@@ -40,7 +40,7 @@ AUTH_FAILURE_STATUSES = frozenset(
 )
 
 
-class Issue(StrictModel):
+class Issue(StoredModel):
     """A configuration issue or an error, with what a person should do about it."""
 
     code: str
@@ -48,13 +48,13 @@ class Issue(StrictModel):
     fix: str = ""
 
 
-class TransferCounts(StrictModel):
+class TransferCounts(StoredModel):
     sent: int = 0
     ok: int = 0
     failed: int = 0
 
 
-class Conversation(StrictModel):
+class Conversation(StoredModel):
     """One entry of a connector's conversation log."""
 
     ticket: str

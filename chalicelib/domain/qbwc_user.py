@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.domain.base import StrictModel
+from chalicelib.domain.base import StoredModel, StrictModel
 
 UserScope = Literal["all", "sales", "purchases", "payroll"]
 MAX_FAILED_ATTEMPTS = 5
@@ -20,7 +20,7 @@ class QbwcUserCreate(StrictModel):
     scope: UserScope = "all"
 
 
-class QbwcUser(StrictModel):
+class QbwcUser(StoredModel):
     """A stored QBWC user (the password hash never leaves the store layer through the API)."""
 
     username: str

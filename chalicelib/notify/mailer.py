@@ -66,8 +66,13 @@ class SesMailer:
     def send(self, notice: Notice) -> None:
         if self._client is None:
             import boto3  # deferred: cold start
+            from botocore.config import Config
 
-            self._client = boto3.client("sesv2", region_name=self.settings.region)
+            # A notice is sent while QBWC waits for its answer: fail fast rather than near API Gateway's 29 s.
+            config = Config(
+                connect_timeout=2, read_timeout=5, retries={"max_attempts": 1, "mode": "standard"}
+            )
+            self._client = boto3.client("sesv2", region_name=self.settings.region, config=config)
         self._client.send_email(
             FromEmailAddress=self.settings.sender_email,
             Destination={"ToAddresses": list(notice.to)},

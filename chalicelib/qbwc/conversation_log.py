@@ -16,24 +16,20 @@ from chalicelib.store import Store
 
 def record_auth_failure(
     store: Store, *, connector_id: str, username: str, status: ConversationStatus, now: str
-) -> str:
-    """Log an authentication failure; a repeat of the newest entry's failure folds into it. Returns its ticket.
+) -> tuple[str, bool]:
+    """Log an authentication failure; returns (ticket of the entry, whether it folded into an existing one).
 
-    Folding keeps a QBWC that retries a stale password from pushing real conversations out of the Last 10.
+    If this user's newest entry among the Last 10 is the same failure, the attempt folds into it (a count and
+    the time of the last attempt), so QBWCs retrying stale passwords cannot push real conversations out.
     """
-    newest = store.conversations.latest(connector_id, limit=1)
-    if (
-        newest
-        and newest[0].status == status.value
-        and newest[0].user == username
-        and status in AUTH_FAILURE_STATUSES
-    ):
-        entry = newest[0]
+    mine = [c for c in store.conversations.latest(connector_id) if c.user == username]
+    if mine and mine[0].status == status.value and status in AUTH_FAILURE_STATUSES:
+        entry = mine[0]
         entry.attempts += 1
         entry.last_attempt_at = now
         entry.ended_at = now
         store.conversations.put(entry)
-        return entry.ticket
+        return entry.ticket, True
     ticket = generate_ticket()
     store.conversations.put(
         Conversation(
@@ -48,8 +44,10 @@ def record_auth_failure(
             message=_AUTH_MESSAGES[status],
         )
     )
-    return ticket
+    return ticket, False
 
+
+MAX_MESSAGE_LINES = 50
 
 _AUTH_MESSAGES = {
     ConversationStatus.PASSWORD_INCORRECT: "QuickBooks Web Connector signed in with a wrong password. If the "
@@ -77,6 +75,8 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
         lines.append(unsuccessful)
     lines += [f"Configuration issue: {i['message']} Fix: {i['fix']}" for i in state.configuration_issues]
     lines += [f"{e['kind']}: {e['message']} Fix: {e['fix']}" for e in state.errors]
+    if len(lines) > MAX_MESSAGE_LINES:  # the record must stay far below DynamoDB's 400 KB item limit
+        lines = [*lines[:MAX_MESSAGE_LINES], f"... and {len(lines) - MAX_MESSAGE_LINES} more."]
     conversation.message = "\n".join(lines)
     conversation.configuration_issues = [Issue.model_validate(i) for i in state.configuration_issues]
     conversation.errors = [

@@ -41,7 +41,24 @@ def handle_soap_post(service: WebConnectorService, body: bytes, *, soap_action: 
         )
     except DomainError as exc:
         return SoapReply(500, render_fault(SoapFault(str(exc), faultcode="soap:Server")))
-    reply = render_result(call.method, outcome.result)
+    except Exception:  # QBWC must always get SOAP, never a bare 500
+        log.exception("unexpected error in %s", call.method)
+        return SoapReply(
+            500,
+            render_fault(
+                SoapFault(
+                    "The server could not handle this call right now; it has been logged. QBWC will try again.",
+                    faultcode="soap:Server",
+                )
+            ),
+        )
+    try:
+        reply = render_result(call.method, outcome.result)
+    except ValueError:  # text XML cannot carry (control characters)
+        log.exception("could not render the answer to %s", call.method)
+        return SoapReply(
+            500, render_fault(SoapFault("The answer could not be encoded.", faultcode="soap:Server"))
+        )
     if outcome.transcript_ticket:
         now = service.clock.now()
         try:

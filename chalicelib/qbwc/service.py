@@ -47,6 +47,7 @@ UNKNOWN_TICKET = (
     "happening, check that only one QBWC runs this application."
 )
 REPLACED = "This session was replaced by a newer session of the same QBWC user (QBWC restarted); nothing more is done here."
+ABANDONED = "QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned."
 
 
 @dataclass(frozen=True)
@@ -140,10 +141,11 @@ class WebConnectorService:
             if not connector.active:
                 failure = ConversationStatus.CONNECTOR_INACTIVE
         if failure is not None:
-            ticket = conversation_log.record_auth_failure(
+            ticket, folded = conversation_log.record_auth_failure(
                 self.store, connector_id=connector.id, username=user.username, status=failure, now=iso(now)
             )
-            return CallbackOutcome([throwaway, "nvu"], transcript_ticket=ticket)
+            # A folded repeat adds no transcript message: a stale password retried for weeks stays one entry.
+            return CallbackOutcome([throwaway, "nvu"], transcript_ticket=None if folded else ticket)
         lists_due = self._lists_due(connector, now)
         if not lists_due:
             self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
@@ -186,12 +188,8 @@ class WebConnectorService:
         old = self.store.sessions.get(ticket)
         if old is None or old.status != "active":
             return
-        self.store.sessions.mark_replaced(ticket)
-        reason = (
-            REPLACED
-            if old.expires_at > epoch(now)
-            else "QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned."
-        )
+        reason = REPLACED if old.expires_at > epoch(now) else ABANDONED
+        self.store.sessions.mark_replaced(ticket, reason=reason)
         self._finish_conversation(old, ConversationState.from_dict(old.state or {}), now, unsuccessful=reason)
 
     # -- the conversation -------------------------------------------------------------------------------
@@ -218,7 +216,7 @@ class WebConnectorService:
             session,
             ConversationState.from_dict(session.state or {}),
             now,
-            unsuccessful="QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned.",
+            unsuccessful=ABANDONED,
         )
 
     def _context(
@@ -297,7 +295,7 @@ class WebConnectorService:
             return False
         conversation = self.store.conversations.get(session.ticket)
         conversation.company_file_location = company_file or None
-        self.store.conversations.put(conversation)
+        self.store.conversations.update_if_in_progress(conversation)
         known = connector.company_file_location
         if company_file and not known:
             self.store.connectors.update(connector.id, {"company_file_location": company_file})
@@ -372,7 +370,7 @@ class WebConnectorService:
         if session is None:
             return CallbackOutcome(UNKNOWN_TICKET)
         if session.status == "replaced":
-            return CallbackOutcome(REPLACED, transcript_ticket=ticket)
+            return CallbackOutcome(session.last_error or REPLACED, transcript_ticket=ticket)
         return CallbackOutcome(
             session.last_error or "No further work in this session.", transcript_ticket=ticket
         )
@@ -431,9 +429,11 @@ class WebConnectorService:
         if unsuccessful and state.unsuccessful is None:
             state.unsuccessful = unsuccessful
         conversation = self.store.conversations.find(session.ticket)
-        if conversation is None:
-            return
-        self.store.conversations.put(conversation_log.finish(conversation, state, now=iso(now)))
+        if conversation is None or conversation.status != ConversationStatus.IN_PROGRESS:
+            return  # ended already: the first ending stands
+        self.store.conversations.update_if_in_progress(
+            conversation_log.finish(conversation, state, now=iso(now))
+        )
 
 
 _VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?")

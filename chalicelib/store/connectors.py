@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from chalicelib.clock import iso, parse_iso
 from chalicelib.domain.connector import Connector, ConnectorCreate
 from chalicelib.errors import NotFound
 from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, strip_keys, update_arguments
+
+CLAIM_SETTLE_SECONDS = 60
 
 
 def _key(connector_id: str) -> dict[str, str]:
@@ -27,9 +31,11 @@ class ConnectorRepository:
         """Store a new connector; the first one ever created becomes the default, forever.
 
         The default is claimed with a conditional put on one META item, so two connectors created at the same
-        moment cannot both become the default.
+        moment cannot both become the default. The claim is marked settled once its connector is stored; a claim
+        that never settled (the process died in between) may be taken over after a minute.
         """
         connector_id = uuid.uuid4().hex
+        stale = iso(parse_iso(now) - timedelta(seconds=CLAIM_SETTLE_SECONDS))
         try:
             self._table.put_item(
                 Item={
@@ -38,7 +44,8 @@ class ConnectorRepository:
                     "connector_id": connector_id,
                     "claimed_at": now,
                 },
-                ConditionExpression="attribute_not_exists(PK)",
+                ConditionExpression="attribute_not_exists(PK) OR (attribute_not_exists(settled) AND claimed_at < :stale)",
+                ExpressionAttributeValues={":stale": stale},
             )
             is_default = True
         except Exception as exc:
@@ -71,6 +78,12 @@ class ConnectorRepository:
                     ExpressionAttributeValues={":id": connector_id},
                 )
             raise
+        if is_default:
+            self._table.update_item(
+                Key={"PK": "META", "SK": "DEFAULT_CONNECTOR"},
+                UpdateExpression="SET settled = :t",
+                ExpressionAttributeValues={":t": True},
+            )
         return connector
 
     def get(self, connector_id: str) -> Connector:

@@ -7,12 +7,14 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.conversation import Conversation
+from chalicelib.domain.conversation import Conversation, ConversationStatus
 from chalicelib.errors import NotFound
-from chalicelib.store.dynamodb import plain, strip_keys
+from chalicelib.store.dynamodb import is_conditional_failure, plain, strip_keys
 
-# Each transcript message is stored compressed and capped, so no item gets near DynamoDB's 400 KB limit.
+# Each transcript message (one exchange) is stored compressed and capped at 256 KB, half for what QBWC sent and
+# half for our answer, so no item gets near DynamoDB's 400 KB limit.
 TRANSCRIPT_MESSAGE_CAP_BYTES = 256 * 1024
+_PART_CAP_BYTES = TRANSCRIPT_MESSAGE_CAP_BYTES // 2
 TRANSCRIPT_RETENTION_SECONDS = 90 * 86400
 _TRUNCATION_MARK = "\n[... truncated by qbwc-bridge: {omitted} characters omitted ...]"
 
@@ -25,16 +27,33 @@ class ConversationRepository:
     def __init__(self, table: Any) -> None:
         self._table = table
 
+    @staticmethod
+    def _item(conversation: Conversation) -> dict[str, Any]:
+        return {
+            **_conversation_key(conversation.ticket),
+            "GSI1PK": f"CONNECTOR#{conversation.connector_id}",
+            "GSI1SK": f"CONV#{conversation.started_at}#{conversation.ticket}",
+            **conversation.model_dump(exclude_none=True),
+        }
+
     def put(self, conversation: Conversation) -> None:
         """Create or replace the conversation's log entry."""
-        self._table.put_item(
-            Item={
-                **_conversation_key(conversation.ticket),
-                "GSI1PK": f"CONNECTOR#{conversation.connector_id}",
-                "GSI1SK": f"CONV#{conversation.started_at}#{conversation.ticket}",
-                **conversation.model_dump(exclude_none=True),
-            }
-        )
+        self._table.put_item(Item=self._item(conversation))
+
+    def update_if_in_progress(self, conversation: Conversation) -> bool:
+        """Replace the entry only while the stored one is still In Progress (the first ending stands)."""
+        try:
+            self._table.put_item(
+                Item=self._item(conversation),
+                ConditionExpression="#s = :in_progress",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":in_progress": ConversationStatus.IN_PROGRESS.value},
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
 
     def find(self, ticket: str) -> Conversation | None:
         if not ticket or len(ticket) > 200:
@@ -72,12 +91,12 @@ class TranscriptMessage:
 
 def _pack(text: str) -> bytes:
     packed = zlib.compress(text.encode("utf-8"), 6)
-    if len(packed) <= TRANSCRIPT_MESSAGE_CAP_BYTES:
+    if len(packed) <= _PART_CAP_BYTES:
         return packed
     # Compressed size is roughly proportional: shrink until it fits, keeping the start of the message.
     keep = len(text)
-    while len(packed) > TRANSCRIPT_MESSAGE_CAP_BYTES:
-        keep = int(keep * TRANSCRIPT_MESSAGE_CAP_BYTES / len(packed) * 0.9)
+    while len(packed) > _PART_CAP_BYTES:
+        keep = int(keep * _PART_CAP_BYTES / len(packed) * 0.9)
         clipped = text[:keep] + _TRUNCATION_MARK.format(omitted=len(text) - keep)
         packed = zlib.compress(clipped.encode("utf-8"), 6)
     return packed

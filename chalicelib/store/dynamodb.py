@@ -44,9 +44,9 @@ def conditional(message: str) -> Iterator[None]:
 
 
 def plain(value: Any) -> Any:
-    """DynamoDB numbers come back as ``Decimal``; make them ints (we never store fractions)."""
+    """DynamoDB numbers come back as ``Decimal``: whole ones become ints, fractions stay exact Decimals."""
     if isinstance(value, decimal.Decimal):
-        return int(value)
+        return int(value) if value == value.to_integral_value() else value
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -69,7 +69,10 @@ class QbListRepository:
 
     def read(self, connector_id: str, list_name: str) -> StoredQbList | None:
         """The committed list, or None if no conversation has read it yet."""
-        head = self._table.get_item(Key={"PK": _pk(connector_id), "SK": f"QBLIST#{list_name}"}).get("Item")
+        # Consistent reads: a conversation reads back lists it committed moments ago.
+        head = self._table.get_item(
+            Key={"PK": _pk(connector_id), "SK": f"QBLIST#{list_name}"}, ConsistentRead=True
+        ).get("Item")
         if head is None:
             return None
         prefix = f"QBLIST#{list_name}#{head['generation']}#"
@@ -78,6 +81,7 @@ class QbListRepository:
             self._table,
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
             ExpressionAttributeValues={":pk": _pk(connector_id), ":prefix": prefix},
+            ConsistentRead=True,
         ):
             entries.extend(json.loads(zlib.decompress(item["entries"])))
         return StoredQbList(name=list_name, read_at=str(head["read_at"]), entries=entries)

@@ -150,15 +150,20 @@ class SessionRepository:
                 raise ConcurrentUpdate("the session changed while this callback ran") from exc
             raise
 
-    def mark_replaced(self, ticket: str) -> None:
-        """Tell an old session that a newer one of the same user took over."""
+    def mark_replaced(self, ticket: str, *, reason: str) -> None:
+        """End an old session that a newer one took over; ``reason`` is what its getLastError says."""
         try:
             self._table.update_item(
                 Key=_session_key(ticket),
-                UpdateExpression="SET #s = :replaced, version = version + :one",
+                UpdateExpression="SET #s = :replaced, last_error = :reason, version = version + :one",
                 ConditionExpression="attribute_exists(PK) AND #s = :active",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={":replaced": "replaced", ":active": "active", ":one": 1},
+                ExpressionAttributeValues={
+                    ":replaced": "replaced",
+                    ":active": "active",
+                    ":one": 1,
+                    ":reason": reason,
+                },
             )
         except Exception as exc:
             if not is_conditional_failure(exc):

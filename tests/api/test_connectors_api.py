@@ -214,3 +214,36 @@ def test_unknown_qb_list_is_404(client: Any, admin_headers: dict[str, str]) -> N
     assert answer.status_code == 404 and answer.json_body["error"]["code"] == "unknown_list"
     empty = client.http.get(f"/api/connectors/{connector['id']}/qb-lists/items", headers=admin_headers)
     assert empty.json_body == {"read_at": None, "entries": []}
+
+
+@pytest.mark.parametrize(
+    "body", [{"name": None}, {"active": None}, {"accounts": None}, {"transfers": {"invoices": None}}]
+)
+def test_patch_with_null_is_422_and_changes_nothing(
+    client: Any, admin_headers: dict[str, str], table: Any, body: dict[str, Any]
+) -> None:
+    connector = post(client, "/api/connectors", admin_headers, {"name": "Main", "active": False}).json_body
+    before = table_snapshot(table)
+    answer = client.http.patch(
+        f"/api/connectors/{connector['id']}", headers=admin_headers, body=json.dumps(body).encode()
+    )
+    assert answer.status_code == 422
+    assert table_snapshot(table) == before
+    assert (
+        client.http.get(f"/api/connectors/{connector['id']}", headers=admin_headers).json_body["active"]
+        is False
+    )
+
+
+def test_confirming_a_company_file_with_nothing_pending_is_refused(
+    client: Any, admin_headers: dict[str, str]
+) -> None:
+    connector = post(client, "/api/connectors", admin_headers, {"name": "Main"}).json_body
+    answer = client.http.patch(
+        f"/api/connectors/{connector['id']}",
+        headers=admin_headers,
+        body=json.dumps({"confirm_company_file_location": True}).encode(),
+    )
+    assert (
+        answer.status_code == 422 and answer.json_body["error"]["code"] == "no_pending_company_file_location"
+    )

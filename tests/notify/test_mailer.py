@@ -7,7 +7,7 @@ from pathlib import Path
 
 import boto3
 from moto import mock_aws
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from chalicelib.notify.mailer import Notice, OutboxMailer, SesMailer, mailer_for, send_quietly

@@ -143,6 +143,21 @@ def test_wrong_password_is_refused_and_repeats_fold(client: Any, admin: Admin) -
     [entry] = admin.conversations(connector["id"])
     assert entry["status"] == "The password is incorrect"
     assert entry["attempts"] == 2
+    # The repeat folded into the entry without growing its transcript.
+    transcript = admin.call("GET", f"/api/conversations/{entry['ticket']}/transcript", expect=200).json_body
+    assert [m["method"] for m in transcript["messages"]] == ["authenticate"]
+
+
+def test_another_users_conversation_between_failures_still_folds(client: Any, admin: Admin) -> None:
+    connector = admin.connector()
+    stale_qwc, _ = admin.user(connector["id"], "stale-pc")
+    good_qwc, good_password = admin.user(connector["id"], "good-pc")
+    connect(client, stale_qwc, "old-password", QuickBooksCompany.sample()).run()
+    admin.call("POST", f"/api/connectors/{connector['id']}/refresh-lists", expect=202)
+    assert connect(client, good_qwc, good_password, QuickBooksCompany.sample()).run().outcome == "completed"
+    connect(client, stale_qwc, "old-password", QuickBooksCompany.sample()).run()
+    log = admin.conversations(connector["id"])
+    assert [(c["user"], c["attempts"]) for c in log] == [("good-pc", 1), ("stale-pc", 2)]
 
 
 def test_unknown_user_gets_nvu_and_touches_no_log(client: Any, admin: Admin, table: Any) -> None:
@@ -305,3 +320,18 @@ def test_a_different_company_file_stops_until_confirmed(client: Any, admin: Admi
     assert connect(client, qwc, password, other).run().outcome == "completed"
     shown = admin.call("GET", f"/api/connectors/{connector['id']}", expect=200).json_body
     assert shown["company_file_location"] == r"C:\Other\Elsewhere.qbw"
+
+
+def test_a_list_quickbooks_would_not_return_skips_the_company_check(client: Any, admin: Admin) -> None:
+    connector = admin.connector(transfers={"purchase_orders": True})
+    qwc, password = admin.user(connector["id"], "office-pc")
+    company = QuickBooksCompany.sample()
+    company.lock_list("AccountQueryRq", 1)
+
+    assert connect(client, qwc, password, company).run().outcome == "completed"
+
+    [conversation] = admin.conversations(connector["id"])
+    assert conversation["status"] == CONFIG_ISSUES
+    codes = [i["code"] for i in conversation["configuration_issues"]]
+    assert codes == ["list_read_failed:accounts", "company_check_skipped"]  # no false "account missing"
+    assert not any(a.name == "PSA Income from PO" for a in company.accounts)  # nothing created blindly

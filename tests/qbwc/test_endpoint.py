@@ -233,3 +233,15 @@ def test_expired_session_is_refused_and_ended(
 def test_interactive_mode_calls_answer_harmlessly(client: Any) -> None:
     assert answer(client, soap("getInteractiveURL", wcTicket="t", sessionID="s"))[1] == ""
     assert answer(client, soap("interactiveRejected", wcTicket="t", reason="no"))[1] == ""
+
+
+def test_an_unexpected_error_is_still_a_soap_fault(client: Any, monkeypatch: Any) -> None:
+    from chalicelib.qbwc.service import WebConnectorService
+
+    def explode(self: Any, call: Any) -> Any:
+        raise RuntimeError("DynamoDB is having a bad day")
+
+    monkeypatch.setattr(WebConnectorService, "handle", explode)
+    status, _, fault = answer(client, soap("getLastError", ticket="t"))
+    assert status == 500
+    assert fault is not None and "could not handle this call" in fault and "DynamoDB" not in fault

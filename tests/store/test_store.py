@@ -116,3 +116,22 @@ def test_qb_lists_switch_generation_only_on_commit(store: Store) -> None:
     second = lists.read("c", "customers")
     assert second is not None and len(second.entries) == 2500 and second.read_at == "later"
     assert lists.read("c", "items") is None
+
+
+def test_a_default_claim_that_never_settled_is_taken_over(store: Store, table: Any) -> None:
+    # A process died between claiming the default and storing its connector.
+    table.put_item(Item={"PK": "META", "SK": "DEFAULT_CONNECTOR", "connector_id": "ghost", "claimed_at": NOW})
+    too_soon = store.connectors.create(ConnectorCreate(name="Soon"), now="2026-11-20T09:00:30.000000Z")
+    later = store.connectors.create(ConnectorCreate(name="Later"), now="2026-11-20T09:02:00.000000Z")
+    after = store.connectors.create(ConnectorCreate(name="After"), now="2026-11-20T09:10:00.000000Z")
+    assert (too_soon.is_default, later.is_default, after.is_default) == (False, True, False)
+
+
+def test_a_finished_conversation_is_never_rewritten(store: Store) -> None:
+    from chalicelib.domain.conversation import Conversation
+
+    entry = Conversation(ticket="t", connector_id="c", user="u", started_at=NOW, last_activity_at=NOW)
+    store.conversations.put(entry)
+    assert store.conversations.update_if_in_progress(entry.model_copy(update={"status": "Success"}))
+    assert not store.conversations.update_if_in_progress(entry.model_copy(update={"message": "late"}))
+    assert store.conversations.get("t").status == "Success"
