@@ -53,11 +53,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-import requests
-from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
+
+from tools.chalice_transport import ChaliceTransport, session_for
 
 if TYPE_CHECKING:
     from chalicelib.qbwc.endpoint import SoapReply
@@ -151,48 +150,29 @@ def _soap_method(headers: CaseInsensitiveDict[str]) -> str:
     return action.rsplit("/", 1)[-1] or "?"
 
 
-class ChaliceTransport(BaseAdapter):
-    """A ``requests`` adapter that hands each request to Chalice's in-process test client, timing /qbwc."""
+class TimedTransport(ChaliceTransport):
+    """The in-process transport, recording size and CPU of every /qbwc posting."""
 
     def __init__(self, client: Any, probe: Probe) -> None:
-        super().__init__()
-        self._client = client
+        super().__init__(client)
         self._probe = probe
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        parts = urlsplit(request.url or "")
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
-        method = request.method or "GET"
-        record = None
-        if method == "POST" and parts.path.endswith("/qbwc"):
-            record = CallRecord(_soap_method(request.headers), request_body_bytes=len(body))
-            self._probe.calls.append(record)
-            self._probe.active = record
+    def forward(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
+        if not (method == "POST" and path.endswith("/qbwc")):
+            return super().forward(method, path, headers, body)
+        record = CallRecord(_soap_method(CaseInsensitiveDict(headers)), request_body_bytes=len(body))
+        self._probe.calls.append(record)
+        self._probe.active = record
         cpu, wall = time.process_time(), time.perf_counter()
         try:
-            answer = self._client.http.request(
-                method=method, path=path, headers=dict(request.headers), body=body
-            )
+            answer = super().forward(method, path, headers, body)
         finally:
-            if record is not None:
-                record.route_cpu_ms = (time.process_time() - cpu) * 1000
-                record.route_wall_ms = (time.perf_counter() - wall) * 1000
-                self._probe.active = None
+            record.route_cpu_ms = (time.process_time() - cpu) * 1000
+            record.route_wall_ms = (time.perf_counter() - wall) * 1000
+            self._probe.active = None
         content = answer.body if isinstance(answer.body, bytes) else str(answer.body or "").encode()
-        if record is not None:
-            record.response_body_bytes = len(content)
-        response = requests.Response()
-        response.status_code = answer.status_code
-        response.headers = CaseInsensitiveDict(answer.headers)
-        response._content = content
-        response.url = request.url or ""
-        response.request = request
-        response.encoding = "utf-8"
-        return response
-
-    def close(self) -> None:
-        return None
+        record.response_body_bytes = len(content)
+        return answer
 
 
 @contextlib.contextmanager
@@ -298,10 +278,7 @@ def _run_scenario(scenario: Scenario) -> tuple[RunLog, Probe, dict[str, Any]]:
                 ]
                 qwc_body = _api(client, "GET", f"{users}/office-pc/qwc", headers).body
                 qwc = qwc_body.decode() if isinstance(qwc_body, bytes) else str(qwc_body)
-                http = requests.Session()
-                adapter = ChaliceTransport(client, probe)
-                http.mount("http://", adapter)
-                http.mount("https://", adapter)
+                http = session_for(client, TimedTransport(client, probe))
                 connector_run = WebConnector(
                     parse_qwc(qwc), password, company, session=http, noop_wait_seconds=0
                 )

@@ -268,6 +268,45 @@ def _find_node() -> str:
     return node
 
 
+def _spawn_listening(
+    name: str,
+    log_path: Path,
+    argv: Callable[[int], list[str]],
+    *,
+    port: int,
+    auto_port: bool,
+    env: Mapping[str, str],
+    cwd: Path,
+    marker: str,
+    timeout: float,
+) -> tuple[_Child, int]:
+    """Start a server and wait for its "listening" log line; returns the child and the port it got.
+
+    A port we picked ourselves that someone took in the meantime is replaced by another free one (a few
+    tries); a port the caller chose is never changed.
+    """
+    for attempt in range(_PORT_ATTEMPTS if auto_port else 1):
+        child = _Child(name, log_path)
+        child.spawn(argv(port), env=env, cwd=cwd)
+        try:
+            child.wait_for_log(marker, timeout)
+        except LocalStackError:
+            child.stop()
+            if not child.port_in_use():
+                raise
+            if not auto_port or attempt == _PORT_ATTEMPTS - 1:
+                raise LocalStackError(
+                    f"port {port} on {HOST} is already in use; {name} could not listen there"
+                ) from None
+            port = pick_free_port()
+            continue
+        except BaseException:
+            child.stop()
+            raise
+        return child, port
+    raise LocalStackError(f"{name} could not start")
+
+
 class Dynalite:
     """A dynalite server: in memory, or persisted in LevelDB under ``data_dir`` (kept across restarts).
 
@@ -316,31 +355,26 @@ class Dynalite:
         if not DYNALITE_CLI.is_file():
             raise LocalStackError(f"{DYNALITE_CLI} is missing: run `npm ci` in {REPO_ROOT} (make does it)")
         node = _find_node()
-        for attempt in range(_PORT_ATTEMPTS if self._auto_port else 1):
-            argv = [node, str(DYNALITE_CLI), "--host", HOST, "--port", str(self.port)]
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+
+        def argv(port: int) -> list[str]:
             # Tables become ACTIVE at once instead of after dynalite's default 500 ms: faster test stacks.
-            argv += ["--createTableMs", "0"]
-            if self.data_dir is not None:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
-                argv += ["--path", str(self.data_dir)]
-            child = _Child("dynalite", self.log_path)
-            self._child = child
-            child.spawn(argv, env=local_base_env(), cwd=REPO_ROOT)
-            try:
-                child.wait_for_log("Dynalite listening at", timeout)
-            except LocalStackError:
-                child.stop()
-                self._child = None
-                if not child.port_in_use():
-                    raise
-                if not self._auto_port or attempt == _PORT_ATTEMPTS - 1:
-                    raise LocalStackError(
-                        f"port {self.port} on {HOST} is already in use; dynalite could not listen there"
-                    ) from None
-                self.port = pick_free_port()
-                continue
-            self._check_answers(child)
-            return
+            args = [node, str(DYNALITE_CLI), "--host", HOST, "--port", str(port), "--createTableMs", "0"]
+            return args + (["--path", str(self.data_dir)] if self.data_dir is not None else [])
+
+        self._child, self.port = _spawn_listening(
+            "dynalite",
+            self.log_path,
+            argv,
+            port=self.port,
+            auto_port=self._auto_port,
+            env=local_base_env(),
+            cwd=REPO_ROOT,
+            marker="Dynalite listening at",
+            timeout=timeout,
+        )
+        self._check_answers(self._child)
 
     def _check_answers(self, child: _Child) -> None:
         # dynalite listens before it opens LevelDB, and a data_dir locked by another dynalite only shows up
@@ -512,24 +546,17 @@ class LocalStack:
             raise
 
     def _start_chalice(self) -> None:
-        for attempt in range(_PORT_ATTEMPTS if self._auto_api_port else 1):
-            child = _Child("chalice local", self.chalice_log)
-            self._chalice = child
-            child.spawn(_chalice_argv(self.api_port), env=self.env, cwd=self.project_dir)
-            try:
-                # Printed after the socket is bound: from here on the port is ours.
-                child.wait_for_log("Serving on http://", self.startup_timeout)
-                return
-            except LocalStackError:
-                child.stop()
-                self._chalice = None
-                if not child.port_in_use():
-                    raise
-                if not self._auto_api_port or attempt == _PORT_ATTEMPTS - 1:
-                    raise LocalStackError(
-                        f"port {self.api_port} on {HOST} is already in use; chalice local could not listen"
-                    ) from None
-                self.api_port = pick_free_port()
+        self._chalice, self.api_port = _spawn_listening(
+            "chalice local",
+            self.chalice_log,
+            _chalice_argv,
+            port=self.api_port,
+            auto_port=self._auto_api_port,
+            env=self.env,
+            cwd=self.project_dir,
+            marker="Serving on http://",  # printed after the socket is bound: from then on the port is ours
+            timeout=self.startup_timeout,
+        )
 
     def _wait_healthy(self) -> None:
         url = self.base_url + "/api/health"

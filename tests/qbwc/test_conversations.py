@@ -16,7 +16,7 @@ from chalicelib.qbxml.validation import qbxml_errors
 from simulators.qbwc import WebConnector, parse_qwc
 from simulators.quickbooks import QuickBooksCompany
 from tests.conftest import FakeClock, table_snapshot
-from tests.support.chalice_transport import session_for
+from tools.chalice_transport import session_for
 
 SUCCESS = "Success"
 CONFIG_ISSUES = "Success, but there are configuration issues that need attention"
