@@ -7,9 +7,11 @@ from chalice.app import Chalice, Response
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
 from chalicelib.api.dependencies import get_web_connector_service
+from chalicelib.api.mappings import mappings_blueprint
 from chalicelib.api.operations import operations_blueprint
 from chalicelib.api.qbwc_users import users_blueprint
 from chalicelib.api.tokens import tokens_blueprint
+from chalicelib.api.transfers import transfers_blueprint
 from chalicelib.qbwc.endpoint import handle_soap_post
 from chalicelib.qbwc.wsdl import render_wsdl
 from chalicelib.settings import get_settings
@@ -21,6 +23,8 @@ for blueprint in (
     connectors_blueprint,
     users_blueprint,
     tokens_blueprint,
+    transfers_blueprint,
+    mappings_blueprint,
 ):
     app.register_blueprint(blueprint)
 

@@ -26,6 +26,11 @@ class Settings:
     max_body_bytes: int = 6_000_000
     # MaxReturned for list queries that page with iterators.
     list_page_size: int = 500
+    # One qbXML message: at most this many requests and bytes (the byte budget usually binds first).
+    max_message_requests: int = 500
+    max_message_bytes: int = 1_000_000
+    # Transfers one conversation takes on (the rest wait for the next one; keeps the session item small).
+    max_transfers_per_conversation: int = 1000
     # A session with no callback for this long is dead; its connector lock expires with it.
     session_idle_seconds: int = 600
     # Local mode: e-mail is written here instead of being sent through SES.
@@ -49,6 +54,11 @@ class Settings:
             public_url=env.get("PUBLIC_URL", defaults.public_url),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", defaults.max_body_bytes)),
             list_page_size=int(env.get("LIST_PAGE_SIZE", defaults.list_page_size)),
+            max_message_requests=int(env.get("MAX_MESSAGE_REQUESTS", defaults.max_message_requests)),
+            max_message_bytes=int(env.get("MAX_MESSAGE_BYTES", defaults.max_message_bytes)),
+            max_transfers_per_conversation=int(
+                env.get("MAX_TRANSFERS_PER_CONVERSATION", defaults.max_transfers_per_conversation)
+            ),
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", defaults.session_idle_seconds)),
             outbox_dir=env.get("OUTBOX_DIR") or None,
             sender_email=env.get("SENDER_EMAIL", defaults.sender_email),

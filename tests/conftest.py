@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -127,3 +128,58 @@ def admin_headers(store: Any) -> dict[str, str]:
 @pytest.fixture
 def source_headers(store: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {_issue(store, 'source')}", "Content-Type": "application/json"}
+
+
+class Admin:
+    """The admin API, as a test uses it."""
+
+    def __init__(self, client: Any, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = headers
+
+    def call(self, method: str, path: str, body: Any = None, expect: int | None = None) -> Any:
+        answer = self.client.http.request(
+            method=method,
+            path=path,
+            headers=self.headers,
+            body=json.dumps(body).encode() if body is not None else b"",
+        )
+        if expect is not None:
+            assert answer.status_code == expect, answer.body
+        return answer
+
+    def connector(self, **settings: Any) -> dict[str, Any]:
+        return self.call("POST", "/api/connectors", {"name": "Main", **settings}, 201).json_body
+
+    def user(self, connector_id: str, username: str) -> tuple[str, str]:
+        created = self.call(
+            "POST", f"/api/connectors/{connector_id}/users", {"username": username}, 201
+        ).json_body
+        qwc = self.call("GET", f"/api/connectors/{connector_id}/users/{username}/qwc", expect=200).body
+        return qwc.decode() if isinstance(qwc, bytes) else qwc, created["password"]
+
+    def enqueue(self, invoice: dict[str, Any], expect: int | None = 202) -> Any:
+        return self.call("POST", "/api/transfers/invoices", invoice, expect)
+
+    def transfer(self, transfer_id: str) -> dict[str, Any]:
+        return self.call("GET", f"/api/transfers/{transfer_id}", expect=200).json_body
+
+    def conversations(self, connector_id: str) -> list[dict[str, Any]]:
+        return self.call("GET", f"/api/connectors/{connector_id}/conversations", expect=200).json_body[
+            "conversations"
+        ]
+
+
+@pytest.fixture
+def admin(client: Any, admin_headers: dict[str, str]) -> Admin:
+    return Admin(client, admin_headers)
+
+
+def connect(client: Any, qwc: str, password: str, company: Any, **options: Any) -> Any:
+    """A QBWC simulator that reaches the in-process app (``run()`` drives one conversation)."""
+    from simulators.qbwc import WebConnector, parse_qwc
+    from tools.chalice_transport import session_for
+
+    return WebConnector(
+        parse_qwc(qwc), password, company, session=session_for(client), noop_wait_seconds=0, **options
+    )

@@ -20,6 +20,9 @@ from chalicelib.domain.conversation import Conversation
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.qbxml.lists import QB_LISTS
 from chalicelib.settings import get_settings
+from chalicelib.store.qb_lists import CommittedQbLists
+from chalicelib.transfers.invoices.preview import preview_invoices
+from chalicelib.transfers.ports import TransferPorts
 
 connectors_blueprint = Blueprint(__name__)
 bp = connectors_blueprint
@@ -128,3 +131,28 @@ def refresh_lists(connector_id: str) -> Response:
     require_scope(bp, "admin")
     connector = request_list_refresh(get_store(), connector_id, now=iso(get_clock().now()))
     return json_response({"id": connector.id, "lists_refresh_requested": True}, 202)
+
+
+@bp.route("/api/connectors/{connector_id}/preview", methods=["GET"], authorizer=bearer_token)
+@api_route
+def preview(connector_id: str) -> Response:
+    require_scope(bp, "admin")
+    store = get_store()
+    connector = store.connectors.get(connector_id)
+    settings = get_settings()
+    ports = TransferPorts(
+        connector_id=connector.id,
+        transfers=store.transfers,
+        customer_links=store.customer_links,
+        mappings=store.mappings,
+        connectors=store.connectors,
+        max_per_conversation=settings.max_transfers_per_conversation,
+    )
+    result = preview_invoices(
+        connector,
+        ports,
+        CommittedQbLists(store.qb_lists, connector.id),
+        now=iso(get_clock().now()),
+        max_requests=settings.max_message_requests,
+    )
+    return json_response({"summary": result.summary, "qbxml": result.qbxml})

@@ -29,29 +29,35 @@ class RequiredAccount:
     account_type: str
     needed_for: str
     creatable: bool
+    kinds: tuple[str, ...]  # the transfers that wait while it is missing
 
 
 @dataclass(frozen=True)
 class CheckOutcome:
     to_create: list[tuple[str, str]]  # (account name, QuickBooks AccountType)
     issues: list[Issue]
+    blocked: set[str]  # transfer kinds that wait for a fix
 
 
 def required_accounts(connector: Connector) -> list[RequiredAccount]:
     """The accounts the enabled transfers need (none when every transfer is off)."""
     transfers = connector.transfers
     needed: list[RequiredAccount] = []
+    every = ("invoices", "timesheets", "expense_reports", "purchase_orders")
+    po = ("purchase_orders",)
     if transfers.any_on():
-        needed.append(RequiredAccount("other_income", "Income", "every transfer (catch-all income)", True))
+        needed.append(
+            RequiredAccount("other_income", "Income", "every transfer (catch-all income)", True, every)
+        )
     if transfers.purchase_orders:
         needed += [
-            RequiredAccount("po_income", "Income", "purchase orders", True),
+            RequiredAccount("po_income", "Income", "purchase orders", True, po),
             RequiredAccount(
-                "cost_of_goods_sold", "CostOfGoodsSold", "purchase orders and inventory sync", False
+                "cost_of_goods_sold", "CostOfGoodsSold", "purchase orders and inventory sync", False, po
             ),
-            RequiredAccount("inventory_adjustment", "CostOfGoodsSold", "inventory sync", False),
+            RequiredAccount("inventory_adjustment", "CostOfGoodsSold", "inventory sync", False, po),
             RequiredAccount(
-                "inventory_asset", "OtherCurrentAsset", "purchase orders and inventory sync", False
+                "inventory_asset", "OtherCurrentAsset", "purchase orders and inventory sync", False, po
             ),
         ]
     return needed
@@ -73,7 +79,9 @@ def check_company(
     by_name = {str(a["full_name"]).lower(): a for a in accounts}
     to_create: list[tuple[str, str]] = []
     issues: list[Issue] = []
+    blocked: set[str] = set()
     for required in required_accounts(connector):
+        problems_before = len(issues)
         name = getattr(connector.accounts, required.setting)
         found = by_name.get(name.lower())
         if found is None:
@@ -108,10 +116,16 @@ def check_company(
                     fix="Make the account active again in QuickBooks (Chart of Accounts > Include inactive).",
                 )
             )
+        if len(issues) > problems_before:
+            blocked.update(required.kinds)
     transfers = connector.transfers
     if company.is_sales_tax_on and (transfers.invoices or transfers.purchase_orders):
-        issues += _tax_issues(company.country, tax_codes, vendors)
+        tax_issues = _tax_issues(company.country, tax_codes, vendors)
+        if tax_issues:
+            issues += tax_issues
+            blocked.update({"invoices", "purchase_orders"})
     if transfers.timesheets and not company.is_time_tracking_on:
+        blocked.add("timesheets")
         issues.append(
             Issue(
                 code="time_tracking_off",
@@ -120,7 +134,7 @@ def check_company(
                 "tracking, or turn off the connector's timesheet transfer.",
             )
         )
-    return CheckOutcome(to_create=to_create, issues=issues)
+    return CheckOutcome(to_create=to_create, issues=issues, blocked=blocked)
 
 
 def _tax_issues(
@@ -173,6 +187,7 @@ class CompanyCheckStep:
                 "See the list read issues above; the check runs again in the next conversation.",
             )
             state["to_create"] = []
+            state["blocked"] = ["invoices", "timesheets", "expense_reports", "purchase_orders"]
             return
         outcome = check_company(
             ctx.connector,
@@ -184,6 +199,7 @@ class CompanyCheckStep:
         for issue in outcome.issues:
             ctx.add_configuration_issue(issue.code, issue.message, issue.fix)
         state["to_create"] = [list(pair) for pair in outcome.to_create]
+        state["blocked"] = sorted(outcome.blocked)
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         return [
@@ -198,11 +214,21 @@ class CompanyCheckStep:
         state.setdefault("answered", []).append(index)
         if response.is_error and response.status_code != NAME_IN_USE:
             entry = explain_status(response.status_code, response.status_message)
+            # The catch-all income account is needed by every transfer; the PO income account by POs.
+            kinds = (
+                ["purchase_orders"]
+                if name == ctx.connector.accounts.po_income
+                else ["invoices", "timesheets", "expense_reports", "purchase_orders"]
+            )
+            state["blocked"] = sorted(set(state.get("blocked", [])) | set(kinds))
             ctx.add_configuration_issue(
                 "account_create_failed",
                 f'QuickBooks did not create the {account_type} account "{name}": {entry.explanation}',
                 f'{entry.fix} Or create the account "{name}" in QuickBooks yourself.',
             )
+
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        return None
 
     def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
         return None

@@ -18,6 +18,7 @@ from chalicelib.domain.conversation import Issue
 from chalicelib.qbxml.document import render_request_message
 from chalicelib.qbxml.lists import QB_LISTS, qb_list
 from chalicelib.qbxml.responses import index_by_request_id, parse_response_message
+from chalicelib.transfers.invoices.steps import invoice_steps
 
 # Lists read on every conversation: the company check needs them fresh, and they are small.
 ALWAYS_READ_LISTS = ("accounts", "sales-tax-codes")
@@ -37,6 +38,9 @@ class ConversationState:
     progress: int = 0
     configuration_issues: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)  # each with its transfer "kind"
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sent / ok / failed
+    invoices: bool = False  # invoice steps run (the switch is on and work or a paid-date check is due)
+    paid_sync: bool = False
     unsuccessful: str | None = None  # why the conversation could not finish
     finished: bool = False
 
@@ -48,11 +52,15 @@ class ConversationState:
         return cls(**data)
 
 
-def build_steps(*, lists_due: bool, page_size: int) -> list[Step]:
-    """The steps of a conversation, in dependency order."""
-    names = [spec.name for spec in QB_LISTS] if lists_due else list(ALWAYS_READ_LISTS)
+def build_steps(state: ConversationState, *, page_size: int) -> list[Step]:
+    """The steps of a conversation, in dependency order, from what ``state`` says is due."""
+    names = [spec.name for spec in QB_LISTS] if state.lists_due else list(ALWAYS_READ_LISTS)
     list_steps = [ListPullStep(qb_list(name), page_size) for name in names]
-    return [*list_steps, CompanyCheckStep(depends_on=tuple(s.key for s in list_steps))]
+    check = CompanyCheckStep(depends_on=tuple(s.key for s in list_steps))
+    steps: list[Step] = [*list_steps, check]
+    if state.invoices or state.paid_sync:
+        steps += invoice_steps(send=state.invoices, paid_sync=state.paid_sync, after=(check.key,))
+    return steps
 
 
 class StuckConversation(RuntimeError):
@@ -67,18 +75,28 @@ class ConversationEngine:
         self.steps = {step.key: step for step in steps}
         self.ctx = ctx
         ctx.configuration_issues = [Issue.model_validate(i) for i in state.configuration_issues]
+        ctx.states = state.steps
+        ctx.counts = state.counts
 
     def _step_state(self, key: str) -> dict[str, Any]:
         return self.state.steps.setdefault(key, {})
 
     def _open_steps(self) -> list[Step]:
-        return [s for s in self.steps.values() if not s.is_done(self._step_state(s.key))]
+        open_steps = []
+        for step in self.steps.values():
+            state = self._step_state(step.key)
+            if step.is_done(state):
+                state["done"] = True  # what dependants look at (``is_ready``)
+            else:
+                open_steps.append(step)
+        return open_steps
 
     def _advance(self) -> None:
         self.ctx.failed_steps = {key for key, state in self.state.steps.items() if state.get("failed")}
         for step in self._open_steps():
             if step.is_ready(self.state.steps):
                 step.advance(self.ctx, self._step_state(step.key))
+                self._open_steps()  # record a step that advance finished, for the steps after it
 
     def is_complete(self) -> bool:
         self._advance()
@@ -92,23 +110,32 @@ class ConversationEngine:
         self._advance()
         chosen: list[etree._Element] = []
         outstanding: dict[str, str] = {}
+        tags: dict[str, list[str]] = {}
         size = 0
+        full = False
         for step in self._open_steps():
-            if not step.is_ready(self.state.steps):
+            if full or not step.is_ready(self.state.steps):
                 continue
             for tag, element in step.requests(self.ctx, self._step_state(step.key)):
                 request_id = f"{step.key}{_SEPARATOR}{tag}"
                 element.set("requestID", request_id)
                 element_size = len(etree.tostring(element))
                 if chosen and (size + element_size > max_bytes or len(chosen) >= max_requests):
+                    full = True  # the rest waits for the next message
                     break
                 chosen.append(element)
                 outstanding[request_id] = step.key
+                tags.setdefault(step.key, []).append(tag)
                 size += element_size
         if not chosen:
             if self._open_steps():
-                raise StuckConversation("steps remain but none has a request to send")
+                raise StuckConversation(
+                    "steps remain but none has a request to send: "
+                    + ", ".join(s.key for s in self._open_steps())
+                )
             return None
+        for key, sent_tags in tags.items():
+            self.steps[key].sent(self.ctx, self._step_state(key), sent_tags)
         self.state.outstanding = outstanding
         self._save_issues()
         return render_request_message(chosen)
@@ -132,6 +159,11 @@ class ConversationEngine:
         progress = self._update_progress()  # may advance steps, which may find issues
         self._save_issues()
         return progress
+
+    def flush(self) -> None:
+        """Write what the steps changed in this callback (before the session, so a retry finds it)."""
+        if self.ctx.ports is not None:
+            self.ctx.ports.flush()
 
     def _lose_outstanding(self) -> None:
         for request_id, key in (self.state.outstanding or {}).items():

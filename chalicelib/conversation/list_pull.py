@@ -88,6 +88,9 @@ class ListPullStep:
             )
             state["done"] = True
 
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        return None
+
     def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
         # QuickBooks may have moved the iterator on already: continuing could skip a page, so read again from
         # the start (pages are rewritten under the same numbers).

@@ -15,8 +15,10 @@ from lxml import etree
 
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import Issue
+from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.responses import QbResponse
+from chalicelib.transfers.ports import TransferPorts
 
 
 class QbListSink(Protocol):
@@ -46,13 +48,38 @@ class StepContext:
     generation: str  # the ticket: tags list pages written by this conversation
     list_sink: QbListSink
     list_source: QbListSource
+    ports: TransferPorts | None = None  # storage for transfer steps (None when a conversation has none)
     configuration_issues: list[Issue] = field(default_factory=list)
     failed_steps: set[str] = field(default_factory=set)  # keys of steps that ended without their data
     errors: list[tuple[str, Issue]] = field(default_factory=list)  # (transfer kind, issue)
+    states: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # every step's state, read-only for others
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sent / ok / failed
 
     def add_configuration_issue(self, code: str, message: str, fix: str) -> None:
         if all(i.code != code or i.message != message for i in self.configuration_issues):
             self.configuration_issues.append(Issue(code=code, message=message, fix=fix))
+
+    def count(self, kind: str, what: str, n: int = 1) -> None:
+        tally = self.counts.setdefault(kind, {"sent": 0, "ok": 0, "failed": 0})
+        tally[what] += n
+
+    def record_error(self, kind: str, transfer: Transfer) -> None:
+        """A transfer failed in this conversation: it is counted and named in the conversation's message."""
+        error = transfer.error
+        number = transfer.document.get("number") or transfer.source_id
+        self.count(kind, "failed")
+        self.errors.append(
+            (
+                kind,
+                Issue(
+                    code=error.code if error else "failed",
+                    message=f"{number} ({transfer.source_id}): {error.explanation or error.message if error else 'failed'}",
+                    fix=error.fix if error else "",
+                ),
+            )
+        )
 
 
 class Step(Protocol):
@@ -68,6 +95,9 @@ class Step(Protocol):
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         """The requests this step wants in the next message, as (local tag, element without requestID)."""
+
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        """The requests under ``tags`` are in the message about to leave (persist what must precede it)."""
 
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         """Take QuickBooks' answer to the request sent under ``tag``."""

@@ -104,3 +104,7 @@ class Connector(ConnectorSettings):
     last_poll_at: str | None = None
     lists_read_at: str | None = None
     lists_refresh_requested: bool = False
+    # Paid dates: when QuickBooks was last asked, and the newest TimeModified it answered (its own clock).
+    paid_checked_at: str | None = None
+    company: dict[str, Any] | None = None  # QuickBooks' host/company/preferences from the last conversation
+    paid_watermark: str | None = None

@@ -8,6 +8,7 @@ from chalicelib.domain.conversation import (
     Conversation,
     ConversationStatus,
     Issue,
+    TransferCounts,
     finished_status,
 )
 from chalicelib.security.secrets import generate_ticket
@@ -83,6 +84,7 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
         Issue.model_validate({k: v for k, v in e.items() if k != "kind"}) for e in state.errors
     ]
     conversation.progress = state.progress
+    conversation.counts = {kind: TransferCounts.model_validate(tally) for kind, tally in state.counts.items()}
     conversation.ended_at = now
     conversation.last_activity_at = now
     return conversation

@@ -33,14 +33,14 @@ from chalicelib.qbxml.responses import QbResponseError
 from chalicelib.security.secrets import generate_ticket, verify_secret
 from chalicelib.settings import Settings
 from chalicelib.store import Store
+from chalicelib.store.qb_lists import CommittedQbLists
 from chalicelib.store.sessions import SessionRecord
+from chalicelib.transfers.ports import TransferPorts
 
 SERVER_VERSION = "qbwc-bridge 0.1.0"
 MIN_QBWC_VERSION = (2, 1, 0, 30)
 MIN_QBXML_VERSION = (13, 0)
 LISTS_MAX_AGE = timedelta(days=1)
-MAX_MESSAGE_BYTES = 1_000_000
-MAX_MESSAGE_REQUESTS = 500
 
 UNKNOWN_TICKET = (
     "This QuickBooks Web Connector session is unknown or has expired. Run the update again; if this keeps "
@@ -56,21 +56,6 @@ class CallbackOutcome:
 
     result: str | int | list[str]
     transcript_ticket: str | None = None
-
-
-class StoreQbLists:
-    """The store's committed QuickBooks lists of one connector, read at most once per callback."""
-
-    def __init__(self, store: Store, connector_id: str) -> None:
-        self._store = store
-        self._connector_id = connector_id
-        self._cache: dict[str, list[dict[str, Any]] | None] = {}
-
-    def entries(self, list_name: str) -> list[dict[str, Any]] | None:
-        if list_name not in self._cache:
-            stored = self._store.qb_lists.read(self._connector_id, list_name)
-            self._cache[list_name] = None if stored is None else stored.entries
-        return self._cache[list_name]
 
 
 class WebConnectorService:
@@ -146,8 +131,8 @@ class WebConnectorService:
             )
             # A folded repeat adds no transcript message: a stale password retried for weeks stays one entry.
             return CallbackOutcome([throwaway, "nvu"], transcript_ticket=None if folded else ticket)
-        lists_due = self._lists_due(connector, now)
-        if not lists_due:
+        state = self._due(connector, now)
+        if state is None:
             self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
             return CallbackOutcome([throwaway, "none"])
         ticket = generate_ticket()
@@ -161,7 +146,6 @@ class WebConnectorService:
             return CallbackOutcome([throwaway, "busy", str(wait)])
         if lock.previous_ticket:
             self._retire(lock.previous_ticket, now)
-        state = ConversationState(lists_due=lists_due)
         self.store.sessions.create(
             SessionRecord(
                 ticket=ticket,
@@ -178,10 +162,26 @@ class WebConnectorService:
         self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
         return CallbackOutcome([ticket, connector.company_file or ""], transcript_ticket=ticket)
 
-    def _lists_due(self, connector: Connector, now: datetime) -> bool:
-        if connector.lists_refresh_requested or connector.lists_read_at is None:
-            return True
-        return now - parse_iso(connector.lists_read_at) >= LISTS_MAX_AGE
+    def _due(self, connector: Connector, now: datetime) -> ConversationState | None:
+        """What a conversation would do now, or None when nothing is due (the answer is then ``none``)."""
+        lists_due = (
+            connector.lists_refresh_requested
+            or connector.lists_read_at is None
+            or now - parse_iso(connector.lists_read_at) >= LISTS_MAX_AGE
+        )
+        invoices = connector.transfers.invoices and self.store.transfers.has_pending(connector.id)
+        paid_sync = (
+            connector.transfers.invoices
+            and (
+                connector.paid_checked_at is None
+                or now - parse_iso(connector.paid_checked_at)
+                >= timedelta(minutes=connector.paid_date_sync_minutes)
+            )
+            and self.store.transfers.has_followed(connector.id)
+        )
+        if not (lists_due or invoices or paid_sync):
+            return None
+        return ConversationState(lists_due=lists_due, invoices=invoices, paid_sync=paid_sync)
 
     def _retire(self, ticket: str, now: datetime) -> None:
         """End an older session of this connector: the same user's QBWC restarted, or it went silent."""
@@ -222,7 +222,15 @@ class WebConnectorService:
     def _context(
         self, session: SessionRecord, connector: Connector, state: ConversationState, now: datetime
     ) -> StepContext:
-        lists = StoreQbLists(self.store, connector.id)
+        lists = CommittedQbLists(self.store.qb_lists, connector.id)
+        ports = TransferPorts(
+            connector_id=connector.id,
+            transfers=self.store.transfers,
+            customer_links=self.store.customer_links,
+            mappings=self.store.mappings,
+            connectors=self.store.connectors,
+            max_per_conversation=self.settings.max_transfers_per_conversation,
+        )
         return StepContext(
             connector=connector,
             company=CompanyInfo.from_dict(state.company or {}),
@@ -230,12 +238,13 @@ class WebConnectorService:
             generation=session.ticket,
             list_sink=self.store.qb_lists,
             list_source=lists,
+            ports=ports,
         )
 
     def _engine(
         self, session: SessionRecord, connector: Connector, state: ConversationState, now: datetime
     ) -> ConversationEngine:
-        steps = build_steps(lists_due=state.lists_due, page_size=self.settings.list_page_size)
+        steps = build_steps(state, page_size=self.settings.list_page_size)
         return ConversationEngine(state, steps, self._context(session, connector, state, now))
 
     def send_request_xml(
@@ -253,7 +262,10 @@ class WebConnectorService:
             return CallbackOutcome("", transcript_ticket=ticket)
         engine = self._engine(session, connector, state, now)
         try:
-            message = engine.next_message(max_bytes=MAX_MESSAGE_BYTES, max_requests=MAX_MESSAGE_REQUESTS)
+            message = engine.next_message(
+                max_bytes=self.settings.max_message_bytes, max_requests=self.settings.max_message_requests
+            )
+            engine.flush()
         except StuckConversation as exc:
             self._end(session, state, now, unsuccessful=f"Internal error: {exc}.")
             return CallbackOutcome("", transcript_ticket=ticket)
@@ -297,10 +309,15 @@ class WebConnectorService:
         conversation.company_file_location = company_file or None
         self.store.conversations.update_if_in_progress(conversation)
         known = connector.company_file_location
+        # What QuickBooks said about itself, kept for the dry-run preview (country, sales tax, currencies).
+        fields: dict[str, Any] = {"company": company.to_dict()}
+        changed_file = bool(company_file and known and company_file.lower() != known.lower())
         if company_file and not known:
-            self.store.connectors.update(connector.id, {"company_file_location": company_file})
-        elif company_file and known and company_file.lower() != known.lower():
-            self.store.connectors.update(connector.id, {"pending_company_file_location": company_file})
+            fields["company_file_location"] = company_file
+        elif changed_file:
+            fields["pending_company_file_location"] = company_file
+        self.store.connectors.update(connector.id, fields)
+        if changed_file:
             state.configuration_issues.append(
                 {
                     "code": "company_file_changed",
@@ -335,6 +352,7 @@ class WebConnectorService:
         engine = self._engine(session, connector, state, now)
         try:
             progress = engine.apply_response(response)
+            engine.flush()
         except QbResponseError as exc:
             self._end(session, state, now, unsuccessful=f"QuickBooks' answer could not be read: {exc}")
             return CallbackOutcome(-1, transcript_ticket=ticket)

@@ -10,9 +10,11 @@ from typing import Any
 
 from chalicelib.store.connectors import ConnectorRepository
 from chalicelib.store.conversations import ConversationRepository, TranscriptRepository
+from chalicelib.store.mappings import MappingRepository
 from chalicelib.store.qb_lists import QbListRepository
 from chalicelib.store.sessions import SessionRepository
 from chalicelib.store.tokens import TokenRepository
+from chalicelib.store.transfers import CustomerLinkRepository, TransferRepository
 from chalicelib.store.users import QbwcUserRepository
 
 
@@ -28,6 +30,9 @@ class Store:
         self.transcripts = TranscriptRepository(table)
         self.qb_lists = QbListRepository(table)
         self.tokens = TokenRepository(table)
+        self.transfers = TransferRepository(table)
+        self.customer_links = CustomerLinkRepository(table)
+        self.mappings = MappingRepository(table)
 
     def ping(self) -> None:
         """One cheap read that fails when the table cannot be reached."""

@@ -26,6 +26,7 @@ def new_guid() -> str:
 class ConnectorRepository:
     def __init__(self, table: Any) -> None:
         self._table = table
+        self._default_id: str | None = None
 
     def create(self, body: ConnectorCreate, *, now: str) -> Connector:
         """Store a new connector; the first one ever created becomes the default, forever.
@@ -85,6 +86,16 @@ class ConnectorRepository:
                 ExpressionAttributeValues={":t": True},
             )
         return connector
+
+    def default_id(self) -> str | None:
+        """The default connector's id (it never changes, so a process remembers it once found)."""
+        if self._default_id is None:
+            item = self._table.get_item(
+                Key={"PK": "META", "SK": "DEFAULT_CONNECTOR"}, ConsistentRead=True
+            ).get("Item")
+            if item is not None and item.get("settled"):
+                self._default_id = str(item["connector_id"])
+        return self._default_id
 
     def get(self, connector_id: str) -> Connector:
         """The connector, or ``NotFound``."""

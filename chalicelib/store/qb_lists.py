@@ -94,3 +94,18 @@ class QbListRepository:
         if projection:
             kwargs["ProjectionExpression"] = "SK"
         return [plain(i) for i in query_all(self._table, **kwargs)]
+
+
+class CommittedQbLists:
+    """The committed lists of one connector, each read at most once (one callback, or one API call)."""
+
+    def __init__(self, repository: QbListRepository, connector_id: str) -> None:
+        self._repository = repository
+        self._connector_id = connector_id
+        self._cache: dict[str, list[dict[str, Any]] | None] = {}
+
+    def entries(self, list_name: str) -> list[dict[str, Any]] | None:
+        if list_name not in self._cache:
+            stored = self._repository.read(self._connector_id, list_name)
+            self._cache[list_name] = None if stored is None else stored.entries
+        return self._cache[list_name]

@@ -15,9 +15,20 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | conversation             | TICKET#<ticket>            | CONVERSATION               | CONNECTOR#<id>       | CONV#<started_at>#<ticket>  |
 | transcript message       | TICKET#<ticket>            | MSG#<seq>                  |                      |                             |
 | API token                | TOKEN#<token id>           | TOKEN                      | TOKENS               | <created_at>#<id>           |
+| mapping set              | CONNECTOR#<id>             | MAPPING#<kind>             |                      |                             |
+| naming conventions       | CONNECTOR#<id>             | NAMING                     |                      |                             |
+| organization routes      | META                       | ORG_ROUTES                 |                      |                             |
+| transfer                 | TRANSFER#<id>              | TRANSFER                   | see below            | see below                   |
+| customer link            | CONNECTOR#<id>             | CUSTOMER#<org id>          |                      |                             |
+
+Transfers use GSI1 as a sparse work index: ``QUEUE#<connector>`` (queued, in flight, failed and still to retry)
+or ``SYNC#<connector>`` (transferred invoices whose paid date is followed), sorted by time; other statuses
+carry no GSI1 key and drop out of it. GSI2 lists every transfer: ``TRANSFERS`` / ``<enqueued_at>#<id>``.
 
 - Last 10 conversations of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with CONV#``, newest first.
 - Users of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with USER#``.
+- Organization routes: one item whose ``routes`` map holds org id -> connector id (unrouted organizations
+  go to the default connector), changed by conditional writes on its ``version``.
 - Sessions, locks and transcripts carry ``ttl`` (epoch seconds) so DynamoDB removes them; code also checks
   ``expires_at`` because expired items linger until DynamoDB gets round to deleting them.
 """
@@ -30,12 +41,15 @@ PARTITION_KEY = "PK"
 SORT_KEY = "SK"
 TTL_ATTRIBUTE = "ttl"
 GSI1 = "GSI1"
+GSI2 = "GSI2"
 
 ATTRIBUTE_DEFINITIONS: list[dict[str, str]] = [
     {"AttributeName": "PK", "AttributeType": "S"},
     {"AttributeName": "SK", "AttributeType": "S"},
     {"AttributeName": "GSI1PK", "AttributeType": "S"},
     {"AttributeName": "GSI1SK", "AttributeType": "S"},
+    {"AttributeName": "GSI2PK", "AttributeType": "S"},
+    {"AttributeName": "GSI2SK", "AttributeType": "S"},
 ]
 KEY_SCHEMA: list[dict[str, str]] = [
     {"AttributeName": "PK", "KeyType": "HASH"},
@@ -49,7 +63,15 @@ GLOBAL_SECONDARY_INDEXES: list[dict[str, Any]] = [
             {"AttributeName": "GSI1SK", "KeyType": "RANGE"},
         ],
         "Projection": {"ProjectionType": "ALL"},
-    }
+    },
+    {
+        "IndexName": GSI2,
+        "KeySchema": [
+            {"AttributeName": "GSI2PK", "KeyType": "HASH"},
+            {"AttributeName": "GSI2SK", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    },
 ]
 
 
@@ -72,6 +94,7 @@ def ensure_table(client: Any, table_name: str) -> bool:
     """
     existing = client.list_tables().get("TableNames", [])
     if table_name in existing:
+        _add_missing_indexes(client, table_name)
         return False
     client.create_table(**create_table_kwargs(table_name))
     client.get_waiter("table_exists").wait(
@@ -85,3 +108,18 @@ def ensure_table(client: Any, table_name: str) -> bool:
         if "UnknownOperation" not in str(exc):
             raise
     return True
+
+
+def _add_missing_indexes(client: Any, table_name: str) -> None:
+    """A table made by an older version (a local stack's ./var) gets the indexes added since."""
+    description = client.describe_table(TableName=table_name)["Table"]
+    present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+    for index in GLOBAL_SECONDARY_INDEXES:
+        if index["IndexName"] in present:
+            continue
+        names = {k["AttributeName"] for k in index["KeySchema"]}
+        client.update_table(
+            TableName=table_name,
+            AttributeDefinitions=[a for a in ATTRIBUTE_DEFINITIONS if a["AttributeName"] in names],
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )

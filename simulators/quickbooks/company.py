@@ -3,45 +3,80 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from lxml import etree
 
 from chalicelib.qbxml.validation import qbxml_errors
 from chalicelib.safe_xml import MalformedXmlError, UnsafeXmlError, local_name, parse_xml
-from simulators.quickbooks.adds import AccountAdd
+from simulators.quickbooks.adds import (
+    AccountAdd,
+    ClassAdd,
+    CustomerAdd,
+    ItemNonInventoryAdd,
+    ItemServiceAdd,
+)
 from simulators.quickbooks.entities import (
     ITEM_KINDS,
     Account,
+    Currency,
     Customer,
     DateDrivenTerms,
     Employee,
     Item,
+    ItemSalesTax,
     ListObject,
     PayrollItemWage,
     SalesTaxCode,
     StandardTerms,
+    Template,
     Terms,
     TrackingClass,
     TreeObject,
     Vendor,
 )
-from simulators.quickbooks.errors import QbXmlParseError, Status, StatusError, list_locked, unsupported
+from simulators.quickbooks.errors import (
+    IN_USE_CODES,
+    QbXmlParseError,
+    Status,
+    StatusError,
+    record_in_use,
+    severity_of,
+    string_too_long,
+    unsupported,
+)
 from simulators.quickbooks.handlers import Reply, RequestHandler, response_tag
 from simulators.quickbooks.hcp import HCP_QUERIES
-from simulators.quickbooks.lists import ListStore, Stamper
+from simulators.quickbooks.invoices import InvoiceAdd
+from simulators.quickbooks.lists import ListStore, NameInUseError, Stamper
 from simulators.quickbooks.locales import locale_for
 from simulators.quickbooks.queries import AccountTypeFilter, IteratorRegistry, ListQuery
 from simulators.quickbooks.sample import populate
+from simulators.quickbooks.transactions import (
+    Application,
+    Invoice,
+    ReceivePayment,
+    Transaction,
+    TxnStore,
+    to_cents,
+)
+from simulators.quickbooks.txn_queries import PaidStatusFilter, TxnQuery
 
 T = TypeVar("T", bound=ListObject)
+X = TypeVar("X", bound=Transaction)
 
 _QBXML_VERSION = re.compile(r"\s*(\d+)\.(\d+)\s*")
 # The simulated clock starts here; every change moves it one second on.
 _CLOCK_START = datetime(2024, 1, 15, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+# How the schema reports a string longer than its field allows (QuickBooks answers those with 3070).
+_TOO_LONG = re.compile(
+    r"line (\d+): Element '([^']+)': \[facet 'maxLength'\] The value has a length of '(\d+)'"
+)
 
 _HANDLERS: dict[str, RequestHandler] = {
     handler.request_tag: handler
@@ -56,9 +91,22 @@ _HANDLERS: dict[str, RequestHandler] = {
         ListQuery("VendorQueryRq", lambda company: company.vendors),
         ListQuery("EmployeeQueryRq", lambda company: company.employees),
         ListQuery("ItemQueryRq", lambda company: company.items),
+        ListQuery("CurrencyQueryRq", lambda company: company.currencies),
+        ListQuery("TemplateQueryRq", lambda company: company.templates),
+        TxnQuery(
+            "InvoiceQueryRq", lambda company: company.invoices, [PaidStatusFilter()], has_linked_txns=True
+        ),
+        TxnQuery("ReceivePaymentQueryRq", lambda company: company.payments),
         AccountAdd(),
+        ClassAdd(),
+        CustomerAdd(),
+        ItemServiceAdd(),
+        ItemNonInventoryAdd(),
+        InvoiceAdd(),
     )
 }
+# A fault waiting for the next request of its tag: the status it answers that request with.
+_Fault = Callable[[etree._Element], Status]
 
 
 @dataclass(eq=False)
@@ -67,8 +115,11 @@ class QuickBooksCompany:
 
     Every request document is checked against the official qbXML 13.0 schema first (QuickBooks refuses
     invalid ones as a whole, which QBWC reports as hresult 0x80040400), so a test run through the
-    simulator proves every request the bridge sends is valid. Elements enter the lists with ``add`` (or
-    qbXML Add requests); ``sample()`` builds a realistic small-business file.
+    simulator proves every request the bridge sends is valid; only strings longer than their field are
+    answered per request, with QuickBooks' 3070. Elements enter the lists with ``add`` (or qbXML Add
+    requests), invoices with InvoiceAdd requests; ``pay_invoice`` and ``unpay_invoice`` stand for a
+    bookkeeper receiving (or deleting) payments. ``sample()`` builds a realistic small-business file;
+    ``lock_list`` and ``fail_next`` inject faults.
     """
 
     company_file: str = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Sample Company.qbw"
@@ -92,11 +143,15 @@ class QuickBooksCompany:
     vendors: ListStore[Vendor] = field(init=False)
     employees: ListStore[Employee] = field(init=False)
     items: ListStore[Item] = field(init=False)
+    currencies: ListStore[Currency] = field(init=False)
+    templates: ListStore[Template] = field(init=False)
+    invoices: TxnStore[Invoice] = field(init=False)
+    payments: TxnStore[ReceivePayment] = field(init=False)
 
     requests_seen: list[str] = field(default_factory=list, init=False, repr=False)
     iterators: IteratorRegistry = field(default_factory=IteratorRegistry, init=False, repr=False)
     _stamper: Stamper = field(default_factory=lambda: Stamper(_CLOCK_START), init=False, repr=False)
-    _locks: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _faults: dict[str, deque[_Fault]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         locale_for(self.country)  # fail fast on an edition the simulator does not know
@@ -109,6 +164,10 @@ class QuickBooksCompany:
         self.vendors = ListStore("Vendors", Vendor)
         self.employees = ListStore("Employees", Employee)
         self.items = ListStore("Items", *ITEM_KINDS)
+        self.currencies = ListStore("Currencies", Currency)
+        self.templates = ListStore("Templates", Template)
+        self.invoices = TxnStore("Invoice")
+        self.payments = TxnStore("ReceivePayment")
 
     @classmethod
     def sample(
@@ -119,12 +178,15 @@ class QuickBooksCompany:
         items: int = 20,
         employees: int = 5,
         missing_accounts: Sequence[str] = (),
+        customers_named: Sequence[str] = (),
         **settings: Any,
     ) -> QuickBooksCompany:
         """A realistic small-business company file, the same on every call (see ``sample.populate``).
 
         ``settings`` are the constructor's fields (``country``, ``sales_tax_on`` ...);
-        ``missing_accounts`` names accounts of the sample chart to leave out, with whatever needs them.
+        ``missing_accounts`` names accounts of the sample chart to leave out, with whatever needs them;
+        ``customers_named`` adds customers with exactly these names after the numbered ones
+        (``"Parent:Job"`` adds a job below an existing customer).
         """
         company = cls(**settings)
         populate(
@@ -134,6 +196,7 @@ class QuickBooksCompany:
             items=items,
             employees=employees,
             missing_accounts=missing_accounts,
+            customers_named=customers_named,
         )
         return company
 
@@ -144,11 +207,41 @@ class QuickBooksCompany:
         assert tz is not None
         return tz
 
+    @property
+    def today(self) -> date:
+        """The simulated date: what a transaction without TxnDate is dated."""
+        return self._stamper.now.date()
+
+    @property
+    def home_currency(self) -> Currency | None:
+        """The edition's own currency, once multi-currency is on and the currency list has it."""
+        if not self.multicurrency_on:
+            return None
+        return self.currencies.find(locale_for(self.country).currency)
+
+    @property
+    def default_sales_tax_item(self) -> ItemSalesTax | None:
+        """The sales tax item an invoice uses when neither it nor its customer names one."""
+        return next((i for i in self.items if isinstance(i, ItemSalesTax) and i.is_active), None)
+
+    @property
+    def default_ar_account(self) -> Account | None:
+        """The receivables account an invoice posts to when it names none."""
+        return next(
+            (a for a in self.accounts if a.account_type == "AccountsReceivable" and a.is_active), None
+        )
+
+    @property
+    def default_invoice_template(self) -> Template | None:
+        """The template an invoice prints with when it names none."""
+        return next((t for t in self.templates if t.template_type == "Invoice" and t.is_active), None)
+
     def add(self, element: T) -> T:
         """Put a new element into its list, stamping its ListID and times; returns it.
 
         A parent must already be in the same list and of the same kind (QuickBooks refuses a sub-item of
-        another item type). ``NameInUseError`` when the FullName is taken (QuickBooks' 3100).
+        another item type). ``NameInUseError`` when the FullName is taken (QuickBooks' 3100), which for
+        customers, vendors and employees means taken in any of the three lists.
         """
         store = self._store_for(element)
         parent = element.parent if isinstance(element, TreeObject) else None
@@ -158,11 +251,83 @@ class QuickBooksCompany:
             raise ValueError(
                 f"the parent of {element.name!r} is not a {type(element).__name__} of this company"
             )
+        if parent is None and isinstance(element, Customer | Vendor | Employee):
+            names: tuple[ListStore[Any], ...] = (self.customers, self.vendors, self.employees)
+            if any(other.find(element.name) is not None for other in names if other is not store):
+                raise NameInUseError(element.name)
         self._stamper.stamp_new(element)
         store.insert(element)
         if parent is not None:
             parent.children.append(element)
         return element
+
+    def record(self, txn: X) -> X:
+        """Enter a new transaction: stamp it and its lines, file it, and post it to the balances."""
+        self._stamper.stamp_txn(txn)
+        if isinstance(txn, Invoice):
+            txn.stamp_lines(self._stamper.next_txn_id)
+        self._txn_store_for(txn).insert(txn)
+        self._post(txn, Decimal(1))
+        return txn
+
+    def find_invoices(self, *, ref_number: str) -> list[Invoice]:
+        """Every invoice with this RefNumber (ignoring case), oldest first."""
+        return self.invoices.with_ref_number(ref_number)
+
+    def find_invoices_by_external_guid(self, guid: str) -> list[Invoice]:
+        """Every invoice carrying this ExternalGUID, oldest first."""
+        return self.invoices.with_external_guid(guid)
+
+    def pay_invoice(
+        self, txn_id_or_ref_number: str, *, amount: Decimal | None = None, on: date | None = None
+    ) -> str:
+        """A bookkeeper records a payment against one invoice (by TxnID, or a RefNumber only it has);
+        returns the payment's TxnID.
+
+        ``amount`` defaults to the whole balance remaining, ``on`` to today. The invoice's balance falls,
+        it is paid once nothing remains, it links to the payment, and its TimeModified becomes the
+        payment's time, as in QuickBooks (a ModifiedDateRangeFilter finds invoices paid since).
+        """
+        invoice = self._one_invoice(txn_id_or_ref_number)
+        paid = invoice.balance_remaining if amount is None else to_cents(Decimal(amount))
+        if not 0 < paid <= invoice.balance_remaining:
+            raise ValueError(
+                f"invoice {invoice.ref_number!r} has {invoice.balance_remaining} to pay; cannot apply {paid}"
+            )
+        payment = ReceivePayment(
+            customer=invoice.customer,
+            txn_date=on or self.today,
+            total_amount=paid,
+            currency=invoice.currency,
+            exchange_rate=invoice.exchange_rate,
+            ar_account=invoice.ar_account,
+            deposit_to=next((a for a in self.accounts if a.special_account_type == "UndepositedFunds"), None),
+        )
+        application = Application(payment, invoice, paid)
+        payment.applications.append(application)
+        invoice.applications.append(application)
+        self.record(payment)
+        self._stamper.touch(invoice, tick=False)
+        return payment.txn_id
+
+    def unpay_invoice(self, txn_id_or_ref_number: str, *, payment_txn_id: str | None = None) -> str:
+        """A bookkeeper deletes a payment applied to the invoice (the latest one unless
+        ``payment_txn_id`` says which); returns its TxnID. Every invoice it paid owes that amount again
+        and is modified now."""
+        invoice = self._one_invoice(txn_id_or_ref_number)
+        applied = [a.payment for a in invoice.applications]
+        if payment_txn_id is not None:
+            applied = [payment for payment in applied if payment.txn_id == payment_txn_id]
+        if not applied:
+            raise ValueError(f"invoice {invoice.ref_number!r} has no such payment applied")
+        payment = applied[-1]
+        self._post(payment, Decimal(-1))
+        self.payments.remove(payment)
+        for index, application in enumerate(payment.applications):
+            application.invoice.applications.remove(application)
+            # The deletion is one change: its invoices are all modified in the same second.
+            self._stamper.touch(application.invoice, tick=index == 0)
+        return payment.txn_id
 
     def hcp_response(self) -> str:
         """The ``strHCPResponse`` QBWC sends with the first sendRequestXML of a session: HostQueryRs,
@@ -177,28 +342,53 @@ class QuickBooksCompany:
         """Execute a qbXML request document and return QuickBooks' response document.
 
         Raises ``QbXmlParseError`` when QuickBooks would refuse the whole document: not well-formed, a DTD,
-        not valid qbXML 13.0, or a qbXML version newer than ``qbxml_version``. Otherwise each request is
-        answered in order; with ``onError="stopOnError"`` the first warning or error ends the message set
-        (``rollbackOnError``, which QuickBooks does not honour, behaves the same).
+        not valid qbXML 13.0, or a qbXML version newer than ``qbxml_version``. A string longer than its
+        field is no reason to refuse the document: QuickBooks answers that request with 3070. Otherwise
+        each request is answered in order; with ``onError="stopOnError"`` the first warning or error ends
+        the message set (``rollbackOnError``, which QuickBooks does not honour, behaves the same).
         """
         self.requests_seen.append(request_xml)
-        message_set = self._valid_message_set(request_xml)
+        message_set, too_long = self._valid_message_set(request_xml)
         continue_on_error = message_set.get("onError") == "continueOnError"
         answers = etree.Element("QBXMLMsgsRs")
-        for request in message_set.iterchildren(etree.Element):
-            rs, status = self._answer(request)
+        for position, request in enumerate(message_set.iterchildren(etree.Element)):
+            rs, status = self._answer(request, too_long.get(position))
             answers.append(rs)
             if status.stops_batch and not continue_on_error:
                 break
         return _document(answers)
 
-    def lock_list(self, request_tag: str, times: int) -> None:
-        """Fault injection: the next ``times`` requests named ``request_tag`` (e.g. "CustomerQueryRq")
-        answer 3180, as when another user holds the list."""
+    def lock_list(self, request_tag: str, times: int, status_code: int | None = None) -> None:
+        """Fault injection: the next ``times`` requests named ``request_tag`` find their list or
+        transaction in use by another user, and are not carried out.
+
+        A list request ("CustomerQueryRq", "CustomerAddRq" ...) answers 3180 by default, a transaction
+        request ("InvoiceAddRq" ...) 3175; ``status_code`` picks another of 3170, 3175, 3176 and 3180.
+        """
         handler = _HANDLERS.get(request_tag)
-        if handler is None or handler.list_label(self) is None:
-            raise ValueError(f"{request_tag} is not a list request the simulator handles")
-        self._locks[request_tag] = times
+        list_label = None if handler is None else handler.list_label(self)
+        txn_label = None if handler is None else handler.txn_label(self)
+        if handler is None or (list_label is None and txn_label is None):
+            raise ValueError(f"{request_tag} is not a list or transaction request the simulator handles")
+        code = status_code or (3180 if list_label is not None else 3175)
+        if code not in IN_USE_CODES:
+            raise ValueError(f"a lock answers one of {sorted(IN_USE_CODES)}, not {code}")
+
+        def locked(request: etree._Element) -> Status:
+            if list_label is not None:
+                return record_in_use(code, list_label, handler.element_name(request), transaction=False)
+            return record_in_use(code, txn_label or "", None, transaction=True)
+
+        self._faults.setdefault(request_tag, deque()).extend([locked] * times)
+
+    def fail_next(self, request_tag: str, status_code: int, message: str, times: int = 1) -> None:
+        """Fault injection: the next ``times`` requests named ``request_tag`` answer ``status_code``
+        (severity as QuickBooks gives it: Info below 500, Warn below 1000, Error from 1000) with
+        ``message``, and are not carried out. Faults queue up in the order injected."""
+        if not request_tag.endswith("Rq"):
+            raise ValueError(f"{request_tag} is not a request element name")
+        status = Status(status_code, severity_of(status_code), message)
+        self._faults.setdefault(request_tag, deque()).extend([lambda _request: status] * times)
 
     def end_session(self) -> None:
         """QBWC closed its QuickBooks session: iterators opened in it are no longer valid."""
@@ -215,13 +405,40 @@ class QuickBooksCompany:
             self.vendors,
             self.employees,
             self.items,
+            self.currencies,
+            self.templates,
         )
         for store in stores:
             if isinstance(element, store.kinds):
                 return store
         raise TypeError(f"no list holds {type(element).__name__}")
 
-    def _valid_message_set(self, request_xml: str) -> etree._Element:
+    def _txn_store_for(self, txn: Transaction) -> TxnStore[Any]:
+        if isinstance(txn, Invoice):
+            return self.invoices
+        if isinstance(txn, ReceivePayment):
+            return self.payments
+        raise TypeError(f"no store holds {type(txn).__name__}")
+
+    def _post(self, txn: Transaction, sign: Decimal) -> None:
+        """Add (sign 1) or take back (sign -1) what ``txn`` does to customer and account balances."""
+        for holder, change in txn.balance_changes():
+            holder.balance += sign * change
+
+    def _one_invoice(self, txn_id_or_ref_number: str) -> Invoice:
+        invoice = self.invoices.get(txn_id_or_ref_number)
+        if invoice is not None:
+            return invoice
+        found = self.invoices.with_ref_number(txn_id_or_ref_number)
+        if len(found) != 1:
+            raise ValueError(
+                f"{len(found)} invoices have TxnID or RefNumber {txn_id_or_ref_number!r}; name one by TxnID"
+            )
+        return found[0]
+
+    def _valid_message_set(self, request_xml: str) -> tuple[etree._Element, dict[int, Status]]:
+        """The request message set, and the 3070 answers of the requests with strings too long (by
+        position in the set)."""
         try:
             root = parse_xml(request_xml)
         except (UnsafeXmlError, MalformedXmlError) as exc:
@@ -233,27 +450,76 @@ class QuickBooksCompany:
                 [f"qbXML version {version[0]}.{version[1]} is newer than this QuickBooks ({newest})"]
             )
         errors = qbxml_errors(request_xml)
-        if errors:
+        too_long = [match for match in map(_TOO_LONG.match, errors) if match is not None]
+        if len(too_long) < len(errors):
             raise QbXmlParseError(errors)
         message_set = root.find("QBXMLMsgsRq")
         if message_set is None:
             # Valid qbXML, but a response document or a subscription request: not something QBWC relays.
             raise QbXmlParseError(["the document holds no QBXMLMsgsRq request message set"])
-        return message_set
+        refused = _too_long_requests(message_set, too_long) if too_long else {}
+        if too_long and not refused:
+            raise QbXmlParseError(errors)  # a length the simulator cannot pin on any request
+        return message_set, refused
 
-    def _answer(self, request: etree._Element) -> tuple[etree._Element, Status]:
+    def _answer(self, request: etree._Element, too_long: Status | None) -> tuple[etree._Element, Status]:
         tag = local_name(request)
-        handler = _HANDLERS.get(tag)
+        faults = self._faults.get(tag)
         try:
+            if too_long is not None:
+                raise StatusError(too_long)
+            if faults:
+                raise StatusError(faults.popleft()(request))
+            handler = _HANDLERS.get(tag)
             if handler is None:
                 raise StatusError(unsupported(f"The simulator does not handle {tag}."))
-            if self._locks.get(tag, 0) > 0:
-                self._locks[tag] -= 1
-                raise StatusError(list_locked(handler.list_label(self) or tag, handler.element_name(request)))
             reply = handler.handle(request, self)
         except StatusError as exc:
             reply = Reply(status=exc.status)
         return reply.to_element(response_tag(tag), request.get("requestID")), reply.status
+
+
+def _too_long_requests(message_set: etree._Element, errors: list[re.Match[str]]) -> dict[int, Status]:
+    """The 3070 answer of each request (by position) holding a string the schema found too long.
+
+    The schema names the element, its line and the string's length; a request holding such an element
+    is validated again on its own, one element a line, to tell which of its strings is at fault.
+    """
+    wanted = {(int(m.group(1)), m.group(2), int(m.group(3))) for m in errors}
+    refused: dict[int, Status] = {}
+    for position, request in enumerate(message_set.iterchildren(etree.Element)):
+        holds = any(
+            (_line_of(element), local_name(element), len(element.text or "")) in wanted
+            for element in request.iter(etree.Element)
+        )
+        status = _first_too_long(request) if holds else None
+        if status is not None:
+            refused[position] = status
+    return refused
+
+
+def _first_too_long(request: etree._Element) -> Status | None:
+    """3070 for the first string of ``request`` longer than its field; None when all fit."""
+    body = etree.tostring(request, encoding="unicode", pretty_print=True, with_tail=False)
+    document = (
+        '<?xml version="1.0"?>\n<?qbxml version="13.0"?>\n<QBXML>\n<QBXMLMsgsRq onError="stopOnError">\n'
+        f"{body}</QBXMLMsgsRq>\n</QBXML>\n"
+    )
+    root = parse_xml(document)
+    for match in map(_TOO_LONG.match, qbxml_errors(document)):
+        if match is None:
+            continue
+        line, tag = int(match.group(1)), match.group(2)
+        for element in root.iter(tag):
+            if _line_of(element) == line:
+                return string_too_long(element.text or "", tag)
+    return None
+
+
+def _line_of(element: etree._Element) -> int | None:
+    # lxml-stubs leave sourceline untyped; lxml gives the element's line in its document, or None.
+    line: int | None = element.sourceline  # type: ignore[assignment]
+    return line
 
 
 def _requested_version(root: etree._Element) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from simulators.quickbooks.fields import (
     compact,
     day,
     flag,
+    float_value,
     group,
     price,
     quantity,
@@ -112,30 +113,39 @@ class Address:
 
     addr1: str | None = None
     addr2: str | None = None
+    addr3: str | None = None
+    addr4: str | None = None
+    addr5: str | None = None
     city: str | None = None
     state: str | None = None
     postal_code: str | None = None
     country: str | None = None
+    note: str | None = None
+
+    @property
+    def street_lines(self) -> tuple[str | None, ...]:
+        """Addr1 to Addr5."""
+        return (self.addr1, self.addr2, self.addr3, self.addr4, self.addr5)
 
     def to_field(self, tag: str) -> Field | None:
         """The address element itself."""
         return group(
             tag,
             (
-                text("Addr1", self.addr1),
-                text("Addr2", self.addr2),
+                *(text(f"Addr{index}", line) for index, line in enumerate(self.street_lines, start=1)),
                 text("City", self.city),
                 text("State", self.state),
                 text("PostalCode", self.postal_code),
                 text("Country", self.country),
+                text("Note", self.note),
             ),
         )
 
     def to_block_field(self, tag: str) -> Field | None:
-        """The ``...AddressBlock`` QuickBooks adds: the address as printed, one line per ``AddrN``."""
+        """The ``...AddressBlock`` QuickBooks adds: the address as printed, at most five lines."""
         region = " ".join(part for part in (self.state, self.postal_code) if part)
         locality = ", ".join(part for part in (self.city, region) if part)
-        lines = [line for line in (self.addr1, self.addr2, locality, self.country) if line]
+        lines = [line for line in (*self.street_lines, locality, self.country) if line][:5]
         return group(tag, (text(f"Addr{index}", line) for index, line in enumerate(lines, start=1)))
 
 
@@ -167,6 +177,49 @@ class SalesTaxCode(ListObject):
             flag("IsActive", self.is_active),
             flag("IsTaxable", self.is_taxable),
             text("Desc", self.desc),
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class Currency(ListObject):
+    """A currency of the currency list, which QuickBooks keeps once multi-currency is on."""
+
+    ret_tag: ClassVar[str] = "CurrencyRet"
+    kind_label: ClassVar[str] = "Currency"
+
+    currency_code: str  # ISO 4217
+    exchange_rate: Decimal | None = None  # units of home currency per unit; None for the home currency
+    as_of: date | None = None
+
+    def ret_fields(self) -> list[Field]:
+        """The CurrencyRet children in schema order."""
+        return compact(
+            *self._stamp_fields(),
+            ("Name", self.name),
+            flag("IsActive", self.is_active),
+            ("CurrencyCode", self.currency_code),
+            ("IsUserDefinedCurrency", "false"),
+            float_value("ExchangeRate", self.exchange_rate),
+            day("AsOfDate", self.as_of),
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class Template(ListObject):
+    """A form template ("Intuit Product Invoice" ...); a sales form names the one it prints with."""
+
+    ret_tag: ClassVar[str] = "TemplateRet"
+    kind_label: ClassVar[str] = "Template"
+
+    template_type: str  # Invoice, SalesReceipt, CreditMemo, Estimate, SalesOrder, PurchaseOrder ...
+
+    def ret_fields(self) -> list[Field]:
+        """The TemplateRet children in schema order."""
+        return compact(
+            *self._stamp_fields(),
+            ("Name", self.name),
+            flag("IsActive", self.is_active),
+            ("TemplateType", self.template_type),
         )
 
 
@@ -330,6 +383,9 @@ class Customer(TreeObject):
     job_status: str = "None"  # Awarded, Closed, InProgress, None, NotAwarded, Pending
     job_desc: str | None = None
     notes: str | None = None
+    class_: TrackingClass | None = None
+    external_guid: str | None = None
+    currency: Currency | None = None  # with multi-currency on, the currency the customer is invoiced in
 
     @property
     def total_balance(self) -> Decimal:
@@ -343,6 +399,7 @@ class Customer(TreeObject):
             ("Name", self.name),
             ("FullName", self.full_name),
             flag("IsActive", self.is_active),
+            ref("ClassRef", self.class_),
             *self._tree_fields(),
             text("CompanyName", self.company_name),
             text("FirstName", self.first_name),
@@ -365,6 +422,8 @@ class Customer(TreeObject):
             ("JobStatus", self.job_status),
             text("JobDesc", self.job_desc),
             text("Notes", self.notes),
+            text("ExternalGUID", self.external_guid),
+            ref("CurrencyRef", self.currency),
         )
 
 
@@ -537,6 +596,21 @@ class _PricedItem(TreeObject):
 
     pricing: SalesOrPurchase | SalesAndPurchase
     sales_tax_code: SalesTaxCode | None = None
+    external_guid: str | None = None
+
+    @property
+    def sales_price(self) -> Decimal | None:
+        """What the item sells for, which a sales line uses when it names no rate of its own."""
+        if isinstance(self.pricing, SalesOrPurchase):
+            return self.pricing.price
+        return self.pricing.sales_price
+
+    @property
+    def sales_desc(self) -> str | None:
+        """How a sales line describes the item when it says nothing itself."""
+        if isinstance(self.pricing, SalesOrPurchase):
+            return self.pricing.desc
+        return self.pricing.sales_desc
 
     def ret_fields(self) -> list[Field]:
         """The Ret children in schema order."""
@@ -549,6 +623,7 @@ class _PricedItem(TreeObject):
             *self._between_sublevel_and_tax(),
             ref("SalesTaxCodeRef", self.sales_tax_code),
             self.pricing.to_field(),
+            text("ExternalGUID", self.external_guid),
         )
 
     def _between_sublevel_and_tax(self) -> list[Field]:

@@ -98,14 +98,57 @@ def invalid_reference(kind: str, name: str, referrer: str) -> Status:
     )
 
 
-def list_locked(list_label: str, element: str | None) -> Status:
-    """3180: another user holds the list (QuickBooks words it as a failure to save the list)."""
-    where = f'{list_label} list, element "{element}"' if element else f"{list_label} list"
+# The "someone else is working here" family, by how each message opens: 3180 as QuickBooks words a list
+# it could not save, the others after what Intuit's status code table says each one means.
+_IN_USE_OPENINGS: dict[int, str] = {
+    3170: "There was an error when modifying a {where}.",
+    3175: "There was an error when reserving a {where} for an update.",
+    3176: "The {where} is in use by another user.",
+    3180: "There was an error when saving a {where}.",
+}
+IN_USE_CODES = frozenset(_IN_USE_OPENINGS)
+
+
+def record_in_use(code: int, label: str, element: str | None, *, transaction: bool) -> Status:
+    """3170, 3175, 3176 or 3180: another user holds the list (``label`` "Customers") or the transaction
+    (``label`` "Invoice") the request needed; ``element`` names the list element when known."""
+    if transaction:
+        where, reason = f"{label} transaction", "This transaction is in use by another user."
+    else:
+        where = f'{label} list, element "{element}"' if element else f"{label} list"
+        reason = "This list has been modified by another user."
+    return Status(
+        code, "Error", f"{_IN_USE_OPENINGS[code].format(where=where)}  QuickBooks error message: {reason}"
+    )
+
+
+def severity_of(code: int) -> str:
+    """The severity QuickBooks gives a status code: Info below 500, Warn below 1000, Error above."""
+    if code < 500:
+        return "Info"
+    return "Warn" if code < 1000 else "Error"
+
+
+def string_too_long(value: str, tag: str) -> Status:
+    """3070: a string is longer than QuickBooks stores in that field (the request is refused, not cut)."""
+    return Status(3070, "Error", f'The string "{value}" in the field "{tag}" is too long.')
+
+
+def invalid_date(raw: str, tag: str) -> Status:
+    """3020: a date QuickBooks cannot convert (the 13th month, the 45th day ...)."""
+    return Status(
+        3020, "Error", f'There was an error when converting the date value "{raw}" in the field "{tag}".'
+    )
+
+
+def missing_field(list_label: str, element: str, what: str) -> Status:
+    """3180: QuickBooks refused to save an element its own rules find incomplete (an item without an
+    account ...); it reports these as a failed save with its own explanation."""
     return Status(
         3180,
         "Error",
-        f"There was an error when saving a {where}.  QuickBooks error message: "
-        "This list has been modified by another user.",
+        f'There was an error when saving a {list_label} list, element "{element}".  '
+        f"QuickBooks error message: {what}",
     )
 
 

@@ -101,6 +101,14 @@ def quantity(tag: str, value: Decimal | None) -> Field | None:
     return (tag, f"{value.quantize(Decimal('0.00001')):f}".rstrip("0").rstrip("."))
 
 
+def float_value(tag: str, value: Decimal | None) -> Field | None:
+    """A FLOATTYPE element (exchange rates): a plain decimal without trailing zeros (``1``, ``1.0945``)."""
+    if value is None:
+        return None
+    digits = f"{value:f}"
+    return (tag, digits.rstrip("0").rstrip(".") if "." in digits else digits)
+
+
 def day(tag: str, value: date | None) -> Field | None:
     """A DATETYPE element."""
     return None if value is None else (tag, value.isoformat())

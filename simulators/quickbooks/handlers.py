@@ -10,13 +10,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
 from chalicelib.safe_xml import local_name
-from simulators.quickbooks.entities import ListObject
-from simulators.quickbooks.errors import OK, Status, StatusError, unsupported
+from simulators.quickbooks.entities import Address, ListObject
+from simulators.quickbooks.errors import OK, Status, StatusError, invalid_date, unsupported
 from simulators.quickbooks.fields import RetSource, render
 from simulators.quickbooks.lists import ListStore
 
@@ -73,7 +75,12 @@ class RequestHandler(ABC):
 
     def list_label(self, company: QuickBooksCompany) -> str | None:
         """The list this request works on, as QuickBooks names it ("Customers"); None when it is not a
-        list request (such requests cannot be locked)."""
+        list request."""
+        return None
+
+    def txn_label(self, company: QuickBooksCompany) -> str | None:
+        """The transaction type this request works on, as QuickBooks names it ("Invoice"); None when it
+        is not a transaction request. Requests with neither label cannot be locked."""
         return None
 
     def element_name(self, request: etree._Element) -> str | None:
@@ -118,19 +125,64 @@ def read_flag(element: etree._Element, tag: str, default: bool) -> bool:
     return default if not raw else raw in ("true", "1")
 
 
+def read_decimal(element: etree._Element, tag: str) -> Decimal | None:
+    """An AMTTYPE, PRICETYPE, QUANTYPE or FLOATTYPE child (the schema checked its form; empty is absent)."""
+    raw = (child_text(element, tag) or "").strip()
+    return Decimal(raw) if raw else None
+
+
+def read_date(element: etree._Element, tag: str) -> date | None:
+    """A DATETYPE child (an ``xsd:date``: any time zone suffix is ignored, as QuickBooks dates have
+    none); 3020 for a date QuickBooks cannot convert."""
+    raw = child_text(element, tag)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise StatusError(invalid_date(raw, tag)) from None
+
+
+def read_address(element: etree._Element, tag: str) -> Address | None:
+    """An address aggregate (BillAddress, ShipAddress ...); every child the schema allows is kept."""
+    found = element.find(tag)
+    if found is None:
+        return None
+    return Address(
+        addr1=child_text(found, "Addr1"),
+        addr2=child_text(found, "Addr2"),
+        addr3=child_text(found, "Addr3"),
+        addr4=child_text(found, "Addr4"),
+        addr5=child_text(found, "Addr5"),
+        city=child_text(found, "City"),
+        state=child_text(found, "State"),
+        postal_code=child_text(found, "PostalCode"),
+        country=child_text(found, "Country"),
+        note=child_text(found, "Note"),
+    )
+
+
 def resolve_ref(
     element: etree._Element,
     tag: str,
     store: ListStore[T],
     on_missing: Callable[[str], Status],
+    *,
+    usable: Callable[[T], bool] | None = None,
 ) -> T | None:
     """The list element a ``...Ref`` child names (ListID first, as QuickBooks reads it, else FullName);
-    None without the child; ``StatusError(on_missing(name))`` when it names nothing."""
+    None without the child; ``StatusError(on_missing(name))`` when it names nothing, or an element that
+    ``usable`` refuses (an inactive customer on a new invoice, an item of the wrong kind ...)."""
     ref = element.find(tag)
     if ref is None:
         return None
     list_id, full_name = child_text(ref, "ListID"), child_text(ref, "FullName")
     target = store.get(list_id) if list_id is not None else store.find(full_name or "")
-    if target is None:
+    if target is None or (usable is not None and not usable(target)):
         raise StatusError(on_missing(full_name if full_name is not None else list_id or ""))
     return target
+
+
+def is_active(element: ListObject) -> bool:
+    """``usable`` for references a new transaction makes: QuickBooks refuses inactive elements there."""
+    return element.is_active

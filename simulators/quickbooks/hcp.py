@@ -106,7 +106,11 @@ def preferences_ret(company: QuickBooksCompany) -> StaticRet:
                 _required_ref("DefaultNonTaxableSalesTaxCodeRef", _first(codes, lambda c: not c.is_taxable)),
             ],
         )
-    home_currency = ("HomeCurrencyRef", [("FullName", locale.currency)]) if company.multicurrency_on else None
+    home_currency = (
+        ref("HomeCurrencyRef", company.home_currency) or ("HomeCurrencyRef", [("FullName", locale.currency)])
+        if company.multicurrency_on
+        else None
+    )
     return StaticRet(
         "PreferencesRet",
         tuple(

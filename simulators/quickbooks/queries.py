@@ -1,4 +1,8 @@
-"""The generic list query engine: one ``ListQuery`` per query request, configured with its list.
+"""The query engine: ``PagedQuery`` pages any result set, ``ListQuery`` answers one per list.
+
+``PagedQuery`` holds what every query shares (``MaxReturned``, iterators, ``metaData``,
+``IncludeRetElement``); a subclass only selects the matching records. Transaction queries build on it in
+``txn_queries``.
 
 All list queries of qbXML 13.0 share one filter grammar: either explicit ``ListID``s or ``FullName``s,
 or ``MaxReturned``, ``ActiveStatus`` (``ActiveOnly`` by default), modification dates and a name filter,
@@ -18,7 +22,7 @@ from __future__ import annotations
 import random
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -31,10 +35,11 @@ from simulators.quickbooks.errors import (
     OK,
     Status,
     StatusError,
+    invalid_date,
     invalid_iterator,
     not_found_warning,
 )
-from simulators.quickbooks.fields import parse_datetime
+from simulators.quickbooks.fields import RetSource, parse_datetime
 from simulators.quickbooks.handlers import (
     Reply,
     RequestHandler,
@@ -48,7 +53,7 @@ from simulators.quickbooks.lists import ListStore
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
 
-Predicate = Callable[[ListObject], bool]
+Predicate = Callable[[Any], bool]  # a test on one list element or transaction
 
 # OwnerID asks for the custom fields (DataExt) of that owner; the simulator stores none, so answering
 # without DataExtRet is exactly what QuickBooks would do for elements that have none.
@@ -66,12 +71,6 @@ _GENERIC_TAGS = frozenset(
         "OwnerID",
     }
 )
-
-
-def _invalid_date(raw: str, tag: str) -> Status:
-    return Status(
-        3020, "Error", f'There was an error when converting the date value "{raw}" in the field "{tag}".'
-    )
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,8 @@ class ListFilter:
             list_ids=tuple(children_text(request, "ListID")),
             full_names=tuple(children_text(request, "FullName")),
             active_status=child_text(request, "ActiveStatus") or "ActiveOnly",
-            from_modified=_date_filter(request, "FromModifiedDate", local_tz, end_of_period=False),
-            to_modified=_date_filter(request, "ToModifiedDate", local_tz, end_of_period=True),
+            from_modified=read_datetime(request, "FromModifiedDate", local_tz, end_of_period=False),
+            to_modified=read_datetime(request, "ToModifiedDate", local_tz, end_of_period=True),
             name_criterion=None if name_filter is None else child_text(name_filter, "MatchCriterion"),
             name=("" if name_filter is None else child_text(name_filter, "Name") or "").casefold(),
             from_name=None if name_range is None else _folded(child_text(name_range, "FromName")),
@@ -150,16 +149,17 @@ def _folded(value: str | None) -> str | None:
     return None if value is None else value.casefold()
 
 
-def _date_filter(
+def read_datetime(
     request: etree._Element, tag: str, local_tz: tzinfo, *, end_of_period: bool
 ) -> datetime | None:
+    """A DATETIMETYPE filter bound (``FromModifiedDate`` ...); 3020 for a date that does not exist."""
     raw = child_text(request, tag)
     if raw is None:
         return None
     try:
         return parse_datetime(raw, default_tz=local_tz, end_of_period=end_of_period)
     except ValueError:
-        raise StatusError(_invalid_date(raw, tag)) from None
+        raise StatusError(invalid_date(raw, tag)) from None
 
 
 class KindFilter(ABC):
@@ -188,7 +188,7 @@ class AccountTypeFilter(KindFilter):
 @dataclass
 class _OpenIterator:
     request_tag: str
-    remaining: list[ListObject]
+    remaining: list[Any]
 
 
 class IteratorRegistry:
@@ -199,14 +199,14 @@ class IteratorRegistry:
         self._random = random.Random(seed)
         self._open: dict[str, _OpenIterator] = {}
 
-    def start(self, request_tag: str, remaining: list[ListObject]) -> str:
+    def start(self, request_tag: str, remaining: list[Any]) -> str:
         """Open an iterator over ``remaining`` (the pages after the first) and return its iteratorID."""
         iterator_id = "{" + str(uuid.UUID(int=self._random.getrandbits(128), version=4)) + "}"
         if remaining:
             self._open[iterator_id] = _OpenIterator(request_tag, remaining)
         return iterator_id
 
-    def next_page(self, iterator_id: str, request_tag: str, size: int | None) -> tuple[list[ListObject], int]:
+    def next_page(self, iterator_id: str, request_tag: str, size: int | None) -> tuple[list[Any], int]:
         """The next page of an open iterator and how many elements remain after it; 3391 for an iterator
         that is unknown, used up, or opened by another kind of query."""
         opened = self._open.get(iterator_id)
@@ -223,26 +223,24 @@ class IteratorRegistry:
         self._open.clear()
 
 
-class ListQuery(RequestHandler):
-    """Answers a list query request (``CustomerQueryRq``, ``TermsQueryRq`` ...) from one list."""
+class PagedQuery(RequestHandler, ABC):
+    """A query request whose answer can be cut into pages: ``MaxReturned`` alone returns the first N,
+    ``iterator="Start"``/``"Continue"`` walks the whole result set; ``metaData`` asks for counts."""
 
-    def __init__(
-        self,
-        request_tag: str,
-        select: Callable[[QuickBooksCompany], ListStore[Any]],
-        kind_filters: Sequence[KindFilter] = (),
-    ) -> None:
+    def __init__(self, request_tag: str, handled: Iterable[str]) -> None:
         self.request_tag = request_tag
-        self._select = select
-        self._kind_filters = tuple(kind_filters)
-        self._handled = _GENERIC_TAGS.union(*(kind.tags for kind in self._kind_filters))
+        self._handled = frozenset(handled)  # the request's children this query reads
 
-    def list_label(self, company: QuickBooksCompany) -> str:
-        """The list the query reads."""
-        return self._select(company).label
+    @abstractmethod
+    def select(self, request: etree._Element, company: QuickBooksCompany) -> tuple[list[Any], Status]:
+        """Every record the request asks for, in answer order, and the status to answer with."""
+
+    def present(self, request: etree._Element, page: list[Any]) -> Sequence[RetSource]:
+        """How the selected records appear in the answer (as themselves unless a subclass says)."""
+        return page
 
     def handle(self, request: etree._Element, company: QuickBooksCompany) -> Reply:
-        """Select, page and return the matching elements."""
+        """Select, page and return the matching records."""
         reject_unhandled_children(request, self._handled, self.request_tag)
         max_returned = child_text(request, "MaxReturned")
         size = None if max_returned is None else int(max_returned)
@@ -251,15 +249,7 @@ class ListQuery(RequestHandler):
             iterator_id = request.get("iteratorID", "")
             page, remaining = company.iterators.next_page(iterator_id, self.request_tag, size)
             return self._reply(request, OK, page, iterator_remaining=remaining, iterator_id=iterator_id)
-
-        query = ListFilter.from_request(request, company.local_tz)
-        if query.is_explicit:
-            matches, missing = query.explicit(self._select(company))
-            status = not_found_warning(missing[0]) if missing else OK
-        else:
-            tests = [query.matches, *self._kind_predicates(request)]
-            matches = [element for element in self._select(company) if all(test(element) for test in tests)]
-            status = OK if matches else NO_MATCH
+        matches, status = self.select(request, company)
         page = matches if size is None else matches[:size]
         if request.get("iterator") == "Start":
             iterator_id = company.iterators.start(self.request_tag, matches[len(page) :])
@@ -268,26 +258,56 @@ class ListQuery(RequestHandler):
             )
         return self._reply(request, status, page)
 
-    def _kind_predicates(self, request: etree._Element) -> list[Predicate]:
-        predicates = (kind.predicate(request) for kind in self._kind_filters)
-        return [predicate for predicate in predicates if predicate is not None]
-
-    @staticmethod
     def _reply(
+        self,
         request: etree._Element,
         status: Status,
-        page: list[ListObject],
+        page: list[Any],
         *,
         iterator_remaining: int | None = None,
         iterator_id: str | None = None,
     ) -> Reply:
-        # metaData="MetaDataOnly" asks only how many elements would come back (retCount).
+        # metaData="MetaDataOnly" asks only how many records would come back (retCount).
         meta_data = request.get("metaData", "NoMetaData")
         return Reply(
             status=status,
-            rets=() if meta_data == "MetaDataOnly" else page,
+            rets=() if meta_data == "MetaDataOnly" else self.present(request, page),
             include=include_ret_elements(request),
             ret_count=None if meta_data == "NoMetaData" else len(page),
             iterator_remaining=iterator_remaining,
             iterator_id=iterator_id,
         )
+
+
+class ListQuery(PagedQuery):
+    """Answers a list query request (``CustomerQueryRq``, ``TermsQueryRq`` ...) from one list."""
+
+    def __init__(
+        self,
+        request_tag: str,
+        select: Callable[[QuickBooksCompany], ListStore[Any]],
+        kind_filters: Sequence[KindFilter] = (),
+    ) -> None:
+        super().__init__(request_tag, _GENERIC_TAGS.union(*(kind.tags for kind in kind_filters)))
+        self._store = select
+        self._kind_filters = tuple(kind_filters)
+
+    def list_label(self, company: QuickBooksCompany) -> str:
+        """The list the query reads."""
+        return self._store(company).label
+
+    def select(self, request: etree._Element, company: QuickBooksCompany) -> tuple[list[Any], Status]:
+        """The named elements (500 when some are missing), or those the filters match (1 for none)."""
+        query = ListFilter.from_request(request, company.local_tz)
+        if query.is_explicit:
+            matches, missing = query.explicit(self._store(company))
+            return matches, not_found_warning(missing[0]) if missing else OK
+        tests = [query.matches, *kind_predicates(self._kind_filters, request)]
+        matches = [element for element in self._store(company) if all(test(element) for test in tests)]
+        return matches, OK if matches else NO_MATCH
+
+
+def kind_predicates(kind_filters: Iterable[KindFilter], request: etree._Element) -> list[Predicate]:
+    """The tests of the kind-specific filters the request uses."""
+    predicates = (kind.predicate(request) for kind in kind_filters)
+    return [predicate for predicate in predicates if predicate is not None]

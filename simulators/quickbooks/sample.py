@@ -12,10 +12,15 @@ What ``populate`` puts in (counts are those asked for unless noted):
   a tax agency vendor and a sales tax item (both in addition to the counts);
 * ``customers`` records in the Customers list named "Customer 0001" ..., where every tenth record is a
   job of the customer before it ("Customer 0009:Job 1") and every eleventh from the third is inactive
-  (skipping customers that have a job: QuickBooks would make their jobs inactive too);
+  (skipping customers that have a job: QuickBooks would make their jobs inactive too); then one active
+  customer for each of ``customers_named``, named exactly so ("Parent:Job" for a job of a customer);
+* with multi-currency on: the currency list (the home currency and a few others), every customer
+  billed in the home currency but every seventh from the fourth, billed in another one (jobs follow
+  their customer);
 * ``vendors`` suppliers "Vendor 0001" ...; ``employees`` employees with default pay, the fifth released;
 * ``items`` items cycling through service, non-inventory, inventory (non-inventory when inventory is
-  off) and other-charge items, where every tenth is a sub-item of the last item of its kind.
+  off) and other-charge items, where every tenth is a sub-item of the last item of its kind;
+* the form templates QuickBooks ships with (three invoice templates, a sales receipt and a credit memo).
 
 ``missing_accounts`` leaves accounts out of the chart, and with them whatever cannot exist without them
 (their sub-accounts, the items and payroll items that post to them), as a misconfigured file would.
@@ -33,6 +38,7 @@ from simulators.quickbooks.entities import (
     ZERO,
     Account,
     Address,
+    Currency,
     Customer,
     DateDrivenTerms,
     Earning,
@@ -48,6 +54,7 @@ from simulators.quickbooks.entities import (
     SalesOrPurchase,
     SalesTaxCode,
     StandardTerms,
+    Template,
     Terms,
     TrackingClass,
     TreeObject,
@@ -129,6 +136,20 @@ _SERVICE_NAMES = ("Consulting", "Installation", "Design", "Training", "Support",
 _PRODUCT_NAMES = ("Cable", "Bracket", "Sensor", "Panel", "Adapter", "Filter")
 _INVENTORY_NAMES = ("Widget", "Gadget", "Sprocket", "Valve", "Router", "Monitor")
 _CHARGE_NAMES = ("Shipping", "Handling Fee", "Rush Fee", "Travel", "Disposal Fee")
+# (name, ISO code, US dollars per unit): the currency list of a multi-currency file.
+_CURRENCIES = (
+    ("US Dollar", "USD", Decimal("1")),
+    ("Canadian Dollar", "CAD", Decimal("0.74")),
+    ("British Pound Sterling", "GBP", Decimal("1.27")),
+    ("Euro", "EUR", Decimal("1.09")),
+)
+_TEMPLATES = (
+    ("Intuit Product Invoice", "Invoice"),
+    ("Intuit Professional Invoice", "Invoice"),
+    ("Intuit Service Invoice", "Invoice"),
+    ("Custom Sales Receipt", "SalesReceipt"),
+    ("Custom Credit Memo", "CreditMemo"),
+)
 
 
 def populate(
@@ -139,6 +160,7 @@ def populate(
     items: int,
     employees: int,
     missing_accounts: Sequence[str],
+    customers_named: Sequence[str] = (),
 ) -> None:
     """Fill an empty ``company`` with the sample file described in this module's docstring."""
     locale = locale_for(company.country)
@@ -152,11 +174,17 @@ def populate(
     tax = _add_sales_tax(company, locale) if company.sales_tax_on else None
     wage_items = _add_wage_items(company, accounts)
     suppliers = [_add_vendor(company, locale, number, terms) for number in range(1, vendors + 1)]
+    currencies = _add_currencies(company, locale) if company.multicurrency_on else []
+    context = _CustomerContext(locale, terms, tax, currencies)
     for number in range(1, customers + 1):
-        _add_customer(company, locale, number, terms, tax)
+        _add_customer(company, context, number)
+    for number, full_name in enumerate(customers_named, start=customers + 1):
+        _add_customer(company, context, number, full_name=full_name)
     for number in range(1, employees + 1):
         _add_employee(company, locale, number, wage_items)
     _add_items(company, items, _ItemContext(accounts, tax, suppliers))
+    for name, template_type in _TEMPLATES:
+        company.add(Template(name=name, template_type=template_type))
     _settle_balances(company, accounts)
 
 
@@ -281,27 +309,77 @@ def _add_vendor(company: QuickBooksCompany, locale: Locale, number: int, terms: 
     )
 
 
+def _add_currencies(company: QuickBooksCompany, locale: Locale) -> list[Currency]:
+    """The currency list, home currency first; rates are home currency per unit, as of the clock."""
+    in_dollars = {name: rate for name, _, rate in _CURRENCIES}
+    home_rate = in_dollars[locale.currency]
+    added = []
+    for name, code, rate in sorted(_CURRENCIES, key=lambda currency: currency[0] != locale.currency):
+        home = name == locale.currency
+        added.append(
+            company.add(
+                Currency(
+                    name=name,
+                    currency_code=code,
+                    exchange_rate=None if home else (rate / home_rate).quantize(Decimal("0.0001")),
+                    as_of=None if home else company.today,
+                )
+            )
+        )
+    return added
+
+
+@dataclass(frozen=True)
+class _CustomerContext:
+    """What the sample's customers refer to."""
+
+    locale: Locale
+    terms: list[Terms]
+    tax: _SalesTax | None
+    currencies: list[Currency]  # home currency first; empty without multi-currency
+
+
 def _add_customer(
-    company: QuickBooksCompany, locale: Locale, number: int, terms: list[Terms], tax: _SalesTax | None
+    company: QuickBooksCompany, context: _CustomerContext, number: int, full_name: str | None = None
 ) -> None:
-    """Record ``number`` of the Customers list; customers and jobs are counted separately in names."""
-    is_job = number % 10 == 0
-    parent = company.customers.find(f"Customer {number - 1 - (number - 1) // 10:04d}") if is_job else None
+    """Record ``number`` of the Customers list, named ``full_name`` or after its number (customers and
+    jobs are counted separately in those names)."""
+    if full_name is None:
+        is_job = number % 10 == 0
+        parent_name = f"Customer {number - 1 - (number - 1) // 10:04d}" if is_job else ""
+        name = f"Job {number // 10}" if is_job else f"Customer {number - number // 10:04d}"
+        is_active = not (number % 11 == 3 and number % 10 != 9)
+    else:
+        parent_name, _, name = full_name.rpartition(":")
+        is_active = True
+    parent = company.customers.find(parent_name) if parent_name else None
+    if parent_name and parent is None:
+        raise ValueError(f"customers_named: {full_name!r} names a job of a customer the sample does not have")
+    currency = None
+    if context.currencies:
+        foreign = number % 7 == 4
+        own = (
+            context.currencies[1 + number % (len(context.currencies) - 1)]
+            if foreign
+            else context.currencies[0]
+        )
+        currency = parent.currency if parent is not None else own
     first, last = _pick(_FIRST_NAMES, number), _pick(_LAST_NAMES, number, 3)
     taxable = number % 5 != 0
+    tax = context.tax
     company.add(
         Customer(
-            name=f"Job {number // 10}" if is_job else f"Customer {number - number // 10:04d}",
+            name=name,
             parent=parent,
-            is_active=not (number % 11 == 3 and number % 10 != 9),
+            is_active=is_active,
             company_name=_company_name(number),
             first_name=first,
             last_name=last,
-            bill_address=_address(locale, number),
+            bill_address=_address(context.locale, number),
             phone=f"555-{number % 10000:04d}",
             email=f"billing@customer{number:04d}.example",
             contact=f"{first} {last}",
-            terms=terms[number % len(terms)],
+            terms=context.terms[number % len(context.terms)],
             balance=Decimal((number * 7919) % 250000) / 100 if number % 3 else ZERO,
             sales_tax_code=None if tax is None else (tax.taxable if taxable else tax.exempt),
             # Only the US edition keeps a sales tax item on the customer.
@@ -309,7 +387,8 @@ def _add_customer(
             resale_number=None if taxable else f"R-{number:06d}",
             account_number=f"C-{number:05d}",
             credit_limit=Decimal(5000 + 500 * (number % 10)),
-            job_status="InProgress" if is_job else "None",
+            job_status="InProgress" if parent is not None else "None",
+            currency=currency,
         )
     )
 

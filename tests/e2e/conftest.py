@@ -13,13 +13,16 @@ import requests
 
 from tools.local_stack import LocalStack
 
-# Small pages, so the sample companies need several iterator round trips.
+# Small pages and messages, so the sample companies need several iterator round trips and invoices travel in
+# several messages (more answers that can be lost).
 E2E_PAGE_SIZE = 50
+E2E_MESSAGE_REQUESTS = 25
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:
-    with LocalStack(extra_env={"LIST_PAGE_SIZE": str(E2E_PAGE_SIZE)}) as running:
+    env = {"LIST_PAGE_SIZE": str(E2E_PAGE_SIZE), "MAX_MESSAGE_REQUESTS": str(E2E_MESSAGE_REQUESTS)}
+    with LocalStack(extra_env=env) as running:
         yield running
 
 

@@ -10,62 +10,13 @@ from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from chalicelib.qbxml.validation import qbxml_errors
-from simulators.qbwc import WebConnector, parse_qwc
 from simulators.quickbooks import QuickBooksCompany
-from tests.conftest import FakeClock, table_snapshot
-from tools.chalice_transport import session_for
+from tests.conftest import Admin, FakeClock, connect, table_snapshot
 
 SUCCESS = "Success"
 CONFIG_ISSUES = "Success, but there are configuration issues that need attention"
 UNSUCCESSFUL = "Unsuccessful - Could not communicate with QuickBooks"
-
-
-class Admin:
-    """The admin API, as a test uses it."""
-
-    def __init__(self, client: Any, headers: dict[str, str]) -> None:
-        self.client = client
-        self.headers = headers
-
-    def call(self, method: str, path: str, body: Any = None, expect: int | None = None) -> Any:
-        answer = self.client.http.request(
-            method=method,
-            path=path,
-            headers=self.headers,
-            body=json.dumps(body).encode() if body is not None else b"",
-        )
-        if expect is not None:
-            assert answer.status_code == expect, answer.body
-        return answer
-
-    def connector(self, **settings: Any) -> dict[str, Any]:
-        return self.call("POST", "/api/connectors", {"name": "Main", **settings}, 201).json_body
-
-    def user(self, connector_id: str, username: str) -> tuple[str, str]:
-        created = self.call(
-            "POST", f"/api/connectors/{connector_id}/users", {"username": username}, 201
-        ).json_body
-        qwc = self.call("GET", f"/api/connectors/{connector_id}/users/{username}/qwc", expect=200).body
-        return qwc.decode() if isinstance(qwc, bytes) else qwc, created["password"]
-
-    def conversations(self, connector_id: str) -> list[dict[str, Any]]:
-        return self.call("GET", f"/api/connectors/{connector_id}/conversations", expect=200).json_body[
-            "conversations"
-        ]
-
-
-@pytest.fixture
-def admin(client: Any, admin_headers: dict[str, str]) -> Admin:
-    return Admin(client, admin_headers)
-
-
-def connect(client: Any, qwc: str, password: str, company: QuickBooksCompany, **options: Any) -> WebConnector:
-    return WebConnector(
-        parse_qwc(qwc), password, company, session=session_for(client), noop_wait_seconds=0, **options
-    )
 
 
 def test_first_conversation_reads_every_list_and_succeeds(client: Any, admin: Admin) -> None:

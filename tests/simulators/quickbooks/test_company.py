@@ -8,44 +8,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from chalicelib.qbxml.validation import qbxml_errors
 from simulators.quickbooks import ListStore, QbXmlParseError, QuickBooksCompany
-
-
-def qbxml(*requests: str, on_error: str = "stopOnError", version: str = "13.0") -> str:
-    """A request document as the bridge sends it, around hand-written request elements."""
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="{version}"?>\n'
-        f'<QBXML>\n  <QBXMLMsgsRq onError="{on_error}">\n    '
-        + "\n    ".join(requests)
-        + "\n  </QBXMLMsgsRq>\n</QBXML>\n"
-    )
-
-
-def answers(response: str) -> list[etree._Element]:
-    """The ...Rs elements of a response document, after checking it is valid qbXML 13.0.
-
-    QuickBooks does not put the qbxml instruction on its responses; the validator wants one.
-    """
-    assert response.startswith('<?xml version="1.0" ?>\n<QBXML>')
-    assert qbxml_errors(response.replace("?>\n", '?>\n<?qbxml version="13.0"?>\n', 1)) == []
-    message_set = etree.fromstring(response.encode()).find("QBXMLMsgsRs")
-    assert message_set is not None
-    return list(message_set)
-
-
-def status(rs: etree._Element) -> tuple[int, str]:
-    return int(rs.get("statusCode", "")), rs.get("statusSeverity", "")
-
-
-def full_names(rs: etree._Element) -> list[str]:
-    """The FullName (or Name, for lists without FullName) of each Ret."""
-    return [ret.findtext("FullName") or ret.findtext("Name") or "" for ret in rs]
-
-
-def only(response: str) -> etree._Element:
-    (rs,) = answers(response)
-    return rs
+from tests.simulators.quickbooks.helpers import answers, full_names, only, qbxml, status
 
 
 @pytest.fixture
@@ -118,9 +82,14 @@ def test_every_element_of_every_edition_answers_a_schema_valid_ret(settings: dic
         "Vendor",
         "Employee",
         "Item",
+        "Currency",
     )
     response = company.process(
-        qbxml(*(f"<{tag}QueryRq><ActiveStatus>All</ActiveStatus></{tag}QueryRq>" for tag in tags))
+        qbxml(
+            *(f"<{tag}QueryRq><ActiveStatus>All</ActiveStatus></{tag}QueryRq>" for tag in tags),
+            "<TemplateQueryRq/>",  # answers every template; the schema allows no ActiveStatus here
+            on_error="continueOnError",
+        )
     )
     stores: list[ListStore[Any]] = [
         company.accounts,
@@ -132,6 +101,8 @@ def test_every_element_of_every_edition_answers_a_schema_valid_ret(settings: dic
         company.vendors,
         company.employees,
         company.items,
+        company.currencies,
+        company.templates,
     ]
     assert [len(rs) for rs in answers(response)] == [len(store) for store in stores]
 
@@ -523,7 +494,7 @@ def test_continue_on_error_answers_every_request_in_order(company: QuickBooksCom
         qbxml(
             '<ClassQueryRq requestID="a"/>',
             ACCOUNT_ADD.format(name="Checking").replace("add-1", "b"),
-            '<InvoiceQueryRq requestID="c"><MaxReturned>1</MaxReturned></InvoiceQueryRq>',
+            '<BillQueryRq requestID="c"><MaxReturned>1</MaxReturned></BillQueryRq>',
             '<TermsQueryRq requestID="d"/>',
             on_error="continueOnError",
         )
@@ -531,16 +502,16 @@ def test_continue_on_error_answers_every_request_in_order(company: QuickBooksCom
     assert [(rs.tag, rs.get("requestID"), status(rs)[0]) for rs in answers(response)] == [
         ("ClassQueryRs", "a", 0),
         ("AccountAddRs", "b", 3100),
-        ("InvoiceQueryRs", "c", 1030),
+        ("BillQueryRs", "c", 1030),
         ("TermsQueryRs", "d", 0),
     ]
 
 
 def test_an_unsupported_request_type_is_an_error_status_not_a_crash(company: QuickBooksCompany) -> None:
-    rs = only(company.process(qbxml("<InvoiceQueryRq><MaxReturned>1</MaxReturned></InvoiceQueryRq>")))
-    assert rs.tag == "InvoiceQueryRs"
+    rs = only(company.process(qbxml("<BillQueryRq><MaxReturned>1</MaxReturned></BillQueryRq>")))
+    assert rs.tag == "BillQueryRs"
     assert status(rs) == (1030, "Error")
-    assert "InvoiceQueryRq" in (rs.get("statusMessage") or "")
+    assert "BillQueryRq" in (rs.get("statusMessage") or "")
 
 
 def test_requests_without_request_id_are_answered_without_one(company: QuickBooksCompany) -> None:
@@ -575,11 +546,13 @@ def test_a_locked_add_names_the_element(company: QuickBooksCompany) -> None:
     assert company.accounts.find("Tips") is None
 
 
-def test_only_list_requests_can_be_locked(company: QuickBooksCompany) -> None:
-    with pytest.raises(ValueError, match="InvoiceAddRq"):
-        company.lock_list("InvoiceAddRq", 1)
+def test_only_list_and_transaction_requests_can_be_locked(company: QuickBooksCompany) -> None:
+    with pytest.raises(ValueError, match="BillAddRq"):
+        company.lock_list("BillAddRq", 1)
     with pytest.raises(ValueError, match="HostQueryRq"):
         company.lock_list("HostQueryRq", 1)
+    with pytest.raises(ValueError, match="3100"):
+        company.lock_list("CustomerAddRq", 1, status_code=3100)
 
 
 def test_every_request_document_is_recorded(company: QuickBooksCompany) -> None:

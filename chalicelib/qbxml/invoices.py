@@ -1,0 +1,230 @@
+"""Builders for the invoice transfer: customers, service items, InvoiceAdd and the invoice queries.
+
+Each builder writes elements in the 13.0 schema's order and asks QuickBooks for only the fields the bridge
+reads back (IncludeRetElement), so answers stay small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from lxml import etree
+
+from chalicelib.qbxml.document import append_text_element, request_element
+
+LIST_RET_ELEMENTS = ("ListID", "Name", "FullName", "IsActive")
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    lines: tuple[str, ...] = ()
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a list object: by ListID when the bridge knows it, else by full name."""
+
+    list_id: str | None = None
+    full_name: str | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceLineSpec:
+    item: Ref
+    description: str | None = None
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    amount: Decimal | None = None
+    class_: Ref | None = None
+    sales_tax_code: Ref | None = None
+    service_date: str | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceSpec:
+    customer: Ref
+    txn_date: str
+    ref_number: str
+    external_guid: str
+    lines: tuple[InvoiceLineSpec, ...]
+    class_: Ref | None = None
+    template: Ref | None = None
+    bill_address: AddressParts | None = None
+    ship_address: AddressParts | None = None
+    po_number: str | None = None
+    terms: Ref | None = None
+    due_date: str | None = None
+    memo: str | None = None
+    to_be_printed: bool = False
+    to_be_emailed: bool = False
+    customer_sales_tax_code: Ref | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _ref(parent: etree._Element, tag: str, ref: Ref | None) -> None:
+    if ref is None:
+        return
+    element = etree.SubElement(parent, tag)
+    if ref.list_id:
+        append_text_element(element, "ListID", ref.list_id)
+    else:
+        append_text_element(element, "FullName", ref.full_name or "")
+
+
+def _text(parent: etree._Element, tag: str, value: str | None) -> None:
+    if value is not None:
+        append_text_element(parent, tag, value)
+
+
+def _flag(parent: etree._Element, tag: str, value: bool) -> None:
+    append_text_element(parent, tag, "true" if value else "false")
+
+
+def _address(parent: etree._Element, tag: str, address: AddressParts | None) -> None:
+    if address is None:
+        return
+    element = etree.SubElement(parent, tag)
+    for number, line in enumerate(address.lines[:5], start=1):
+        append_text_element(element, f"Addr{number}", line)
+    for sub_tag, value in (
+        ("City", address.city),
+        ("State", address.state),
+        ("PostalCode", address.postal_code),
+        ("Country", address.country),
+    ):
+        _text(element, sub_tag, value)
+
+
+def _include(parent: etree._Element, elements: Sequence[str]) -> None:
+    for name in elements:
+        append_text_element(parent, "IncludeRetElement", name)
+
+
+def amount_text(value: Decimal) -> str:
+    """AMTTYPE: two decimals."""
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+def decimal_text(value: Decimal) -> str:
+    """QUANTYPE / PRICETYPE: up to five decimals, no exponent, no trailing zeros."""
+    text = f"{value.quantize(Decimal('0.00001')):f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def build_names_query(request_tag: str, request_id: str, full_names: Sequence[str]) -> etree._Element:
+    """A list query (``CustomerQueryRq``, ``ItemQueryRq``) for exactly these full names, active or not."""
+    request = request_element(request_tag, request_id)
+    for name in full_names:
+        append_text_element(request, "FullName", name)
+    _include(request, LIST_RET_ELEMENTS)
+    return request
+
+
+def build_customer_add(
+    request_id: str,
+    *,
+    name: str,
+    parent: str | None = None,
+    company_name: str | None = None,
+    bill_address: AddressParts | None = None,
+    ship_address: AddressParts | None = None,
+    email: str | None = None,
+    sales_tax_code: str | None = None,
+    currency: str | None = None,
+) -> etree._Element:
+    """CustomerAdd for an organization (``name`` is one level; ``parent`` the full name above it)."""
+    request = request_element("CustomerAddRq", request_id)
+    add = etree.SubElement(request, "CustomerAdd")
+    append_text_element(add, "Name", name)
+    _ref(add, "ParentRef", Ref(full_name=parent) if parent else None)
+    _text(add, "CompanyName", company_name[:41] if company_name else None)
+    _address(add, "BillAddress", bill_address)
+    _address(add, "ShipAddress", ship_address)
+    _text(add, "Email", email)
+    _ref(add, "SalesTaxCodeRef", Ref(full_name=sales_tax_code) if sales_tax_code else None)
+    _ref(add, "CurrencyRef", Ref(full_name=currency) if currency else None)
+    _include(request, LIST_RET_ELEMENTS)
+    return request
+
+
+def build_item_service_add(
+    request_id: str, *, name: str, parent: str | None, income_account: str, description: str | None = None
+) -> etree._Element:
+    """ItemServiceAdd posting sales to ``income_account``."""
+    request = request_element("ItemServiceAddRq", request_id)
+    add = etree.SubElement(request, "ItemServiceAdd")
+    append_text_element(add, "Name", name)
+    _ref(add, "ParentRef", Ref(full_name=parent) if parent else None)
+    sales = etree.SubElement(add, "SalesOrPurchase")
+    _text(sales, "Desc", description)
+    _ref(sales, "AccountRef", Ref(full_name=income_account))
+    _include(request, LIST_RET_ELEMENTS)
+    return request
+
+
+def build_invoice_add(request_id: str, spec: InvoiceSpec) -> etree._Element:
+    """InvoiceAdd with the bridge's ExternalGUID, asking back only ids, times and the RefNumber."""
+    request = request_element("InvoiceAddRq", request_id)
+    add = etree.SubElement(request, "InvoiceAdd")
+    _ref(add, "CustomerRef", spec.customer)
+    _ref(add, "ClassRef", spec.class_)
+    _ref(add, "TemplateRef", spec.template)
+    append_text_element(add, "TxnDate", spec.txn_date)
+    append_text_element(add, "RefNumber", spec.ref_number)
+    _address(add, "BillAddress", spec.bill_address)
+    _address(add, "ShipAddress", spec.ship_address)
+    _text(add, "PONumber", spec.po_number)
+    _ref(add, "TermsRef", spec.terms)
+    _text(add, "DueDate", spec.due_date)
+    _text(add, "Memo", spec.memo)
+    _flag(add, "IsToBePrinted", spec.to_be_printed)
+    _flag(add, "IsToBeEmailed", spec.to_be_emailed)
+    _ref(add, "CustomerSalesTaxCodeRef", spec.customer_sales_tax_code)
+    append_text_element(add, "ExternalGUID", spec.external_guid)
+    for line in spec.lines:
+        element = etree.SubElement(add, "InvoiceLineAdd")
+        _ref(element, "ItemRef", line.item)
+        _text(element, "Desc", line.description)
+        _text(element, "Quantity", decimal_text(line.quantity) if line.quantity is not None else None)
+        _text(element, "Rate", decimal_text(line.rate) if line.rate is not None else None)
+        _ref(element, "ClassRef", line.class_)
+        _text(element, "Amount", amount_text(line.amount) if line.amount is not None else None)
+        _text(element, "ServiceDate", line.service_date)
+        _ref(element, "SalesTaxCodeRef", line.sales_tax_code)
+    _include(request, ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID"))
+    return request
+
+
+def build_invoice_query_by_ref_numbers(request_id: str, ref_numbers: Sequence[str]) -> etree._Element:
+    """InvoiceQuery for these RefNumbers (QuickBooks cannot filter by ExternalGUID; the caller compares it)."""
+    request = request_element("InvoiceQueryRq", request_id)
+    for ref_number in ref_numbers:
+        append_text_element(request, "RefNumber", ref_number)
+    _include(request, ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID"))
+    return request
+
+
+def build_invoice_changes_query(
+    request_id: str,
+    *,
+    modified_since: str,
+    max_returned: int,
+    iterator: str,
+    iterator_id: str | None = None,
+) -> etree._Element:
+    """InvoiceQuery for invoices modified since ``modified_since`` (QuickBooks' own time), with linked
+    transactions: applying a payment or credit to an invoice changes its TimeModified."""
+    attributes = {"iterator": iterator} | ({"iteratorID": iterator_id} if iterator_id else {})
+    request = request_element("InvoiceQueryRq", request_id, **attributes)
+    append_text_element(request, "MaxReturned", str(max_returned))
+    dates = etree.SubElement(request, "ModifiedDateRangeFilter")
+    append_text_element(dates, "FromModifiedDate", modified_since)
+    append_text_element(request, "IncludeLinkedTxns", "true")
+    _include(request, ("TxnID", "TimeModified", "IsPaid", "LinkedTxn"))
+    return request

@@ -1,0 +1,235 @@
+"""Transfers and the customer links of organizations (the organization id -> QuickBooks ListID)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.transfer import PENDING_STATUSES, CustomerLink, Transfer
+from chalicelib.errors import ConcurrentUpdate, InvalidInput, NotFound
+from chalicelib.store.dynamodb import is_conditional_failure, plain, strip_keys
+
+_INDEX_KEYS = ("GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
+
+
+def _key(transfer_id: str) -> dict[str, str]:
+    return {"PK": f"TRANSFER#{transfer_id}", "SK": "TRANSFER"}
+
+
+def _item(transfer: Transfer) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **_key(transfer.id),
+        "GSI2PK": "TRANSFERS",
+        "GSI2SK": f"{transfer.enqueued_at}#{transfer.id}",
+        # The document travels as JSON text: exact decimals, no float conversion, one attribute.
+        **transfer.model_dump(exclude_none=True, exclude={"document"}),
+        "document": json.dumps(transfer.document, separators=(",", ":")),
+    }
+    if transfer.status in PENDING_STATUSES:
+        item["GSI1PK"] = f"QUEUE#{transfer.connector_id}"
+        item["GSI1SK"] = f"{transfer.enqueued_at}#{transfer.id}"
+    elif transfer.kind == "invoices" and transfer.status == "transferred":
+        # Paid ones stay followed too: a removed payment turns an invoice unpaid again.
+        item["GSI1PK"] = f"SYNC#{transfer.connector_id}"
+        item["GSI1SK"] = f"{transfer.updated_at}#{transfer.id}"
+    return item
+
+
+def _transfer(item: dict[str, Any]) -> Transfer:
+    data = strip_keys(plain(item))
+    for key in _INDEX_KEYS:
+        data.pop(key, None)
+    data["document"] = json.loads(data["document"])
+    return Transfer.model_validate(data)
+
+
+@dataclass(frozen=True)
+class TransferPage:
+    transfers: list[Transfer]
+    next_cursor: str | None
+
+
+class TransferRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def create(self, transfer: Transfer) -> bool:
+        """Store a new transfer; False (nothing written) if one with the same id exists."""
+        try:
+            self._table.put_item(Item=_item(transfer), ConditionExpression="attribute_not_exists(PK)")
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def find(self, transfer_id: str) -> Transfer | None:
+        if not transfer_id or len(transfer_id) > 100:
+            return None
+        item = self._table.get_item(Key=_key(transfer_id), ConsistentRead=True).get("Item")
+        return None if item is None else _transfer(item)
+
+    def get(self, transfer_id: str) -> Transfer:
+        transfer = self.find(transfer_id)
+        if transfer is None:
+            raise NotFound(f"no transfer with id {transfer_id!r}", code="transfer_not_found")
+        return transfer
+
+    def replace(self, transfer: Transfer, *, expected_status: str, expected_updated_at: str) -> None:
+        """Write ``transfer`` if the stored one is unchanged since it was read (status and time)."""
+        try:
+            self._table.put_item(
+                Item=_item(transfer),
+                ConditionExpression="#s = :status AND updated_at = :updated",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":status": expected_status, ":updated": expected_updated_at},
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                raise ConcurrentUpdate("the transfer changed meanwhile; read it again") from exc
+            raise
+
+    def save_many(self, transfers: Iterable[Transfer]) -> None:
+        """Write transfers in batches of 25 (one request each). Only a conversation holding the connector's lock
+        calls this, so there is no other writer of these transfers' conversation-owned states."""
+        with self._table.batch_writer() as batch:
+            for transfer in transfers:
+                batch.put_item(Item=_item(transfer))
+
+    def pending(self, connector_id: str, *, limit: int) -> list[Transfer]:
+        """Up to ``limit`` transfers the connector's next conversation acts on, oldest first."""
+        return self._index(f"QUEUE#{connector_id}", limit=limit)
+
+    def followed(self, connector_id: str, *, limit: int) -> list[Transfer]:
+        """Transferred invoices whose paid date is followed, oldest change first."""
+        return self._index(f"SYNC#{connector_id}", limit=limit)
+
+    def has_pending(self, connector_id: str) -> bool:
+        return bool(self._index(f"QUEUE#{connector_id}", limit=1))
+
+    def has_followed(self, connector_id: str) -> bool:
+        return bool(self._index(f"SYNC#{connector_id}", limit=1))
+
+    def _index(self, partition: str, *, limit: int) -> list[Transfer]:
+        kwargs: dict[str, Any] = {
+            "IndexName": "GSI1",
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": {":pk": partition},
+            "Limit": limit,
+        }
+        items: list[dict[str, Any]] = []
+        while len(items) < limit:
+            page = self._table.query(**kwargs)
+            items.extend(page.get("Items", []))
+            if not page.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            kwargs["Limit"] = limit - len(items)
+        return [_transfer(i) for i in items[:limit]]
+
+    def list(
+        self,
+        *,
+        connector_id: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> TransferPage:
+        """Transfers newest first, filtered, one page at a time (``cursor`` from the previous page)."""
+        filters: list[str] = []
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {":pk": "TRANSFERS"}
+        for field_name, value in (("connector_id", connector_id), ("kind", kind), ("status", status)):
+            if value is not None:
+                names[f"#{field_name}"] = field_name
+                values[f":{field_name}"] = value
+                filters.append(f"#{field_name} = :{field_name}")
+        kwargs: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": "GSI2PK = :pk",
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if filters:
+            kwargs["FilterExpression"] = " AND ".join(filters)
+            kwargs["ExpressionAttributeNames"] = names
+        if cursor:
+            kwargs["ExclusiveStartKey"] = _decode_cursor(cursor)
+        found: list[dict[str, Any]] = []
+        # A filter may leave a page short: keep reading until the page is full or the index ends.
+        while True:
+            page = self._table.query(**kwargs)
+            found.extend(page.get("Items", []))
+            last = page.get("LastEvaluatedKey")
+            if not last or len(found) >= limit:
+                break
+            kwargs["ExclusiveStartKey"] = last
+        transfers = [_transfer(i) for i in found[:limit]]
+        next_cursor = None
+        if len(found) > limit or last:
+            tail = found[min(limit, len(found)) - 1] if found else None
+            if tail is not None:
+                next_cursor = _encode_cursor({k: tail[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK")})
+        return TransferPage(transfers, next_cursor)
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError as exc:
+        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+    if (
+        not isinstance(key, dict)
+        or set(key) != {"PK", "SK", "GSI2PK", "GSI2SK"}
+        or key["GSI2PK"] != "TRANSFERS"
+    ):
+        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor")
+    return key
+
+
+class CustomerLinkRepository:
+    """Which QuickBooks customer an organization became, per connector (a PSA rename never makes a second)."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def get_many(self, connector_id: str, org_ids: Iterable[str]) -> dict[str, CustomerLink]:
+        # The table resource has no batch get; its client (which converts values both ways) does.
+        keys = [
+            {"PK": f"CONNECTOR#{connector_id}", "SK": f"CUSTOMER#{org}"} for org in dict.fromkeys(org_ids)
+        ]
+        found: dict[str, CustomerLink] = {}
+        client = self._table.meta.client
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {
+                self._table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            }
+            while request:
+                answer = client.batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(self._table.name, []):
+                    item = plain(raw)
+                    found[item["org_id"]] = CustomerLink(item["org_id"], item["list_id"], item["full_name"])
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def put_many(self, connector_id: str, links: Iterable[CustomerLink]) -> None:
+        with self._table.batch_writer() as batch:
+            for link in links:
+                batch.put_item(
+                    Item={
+                        "PK": f"CONNECTOR#{connector_id}",
+                        "SK": f"CUSTOMER#{link.org_id}",
+                        "org_id": link.org_id,
+                        "list_id": link.list_id,
+                        "full_name": link.full_name,
+                    }
+                )

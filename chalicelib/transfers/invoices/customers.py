@@ -1,0 +1,84 @@
+"""Customers for the invoices' organizations: linked by the stored ListID, else found by name or created.
+
+Matching is by exact full name (QuickBooks compares names case-insensitively); the link is stored once
+resolved, so renaming the organization in the source application never creates a second customer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.conversation.steps import StepContext
+from chalicelib.domain.invoice import InvoiceDocument, Organization
+from chalicelib.domain.transfer import CustomerLink
+from chalicelib.qbxml.invoices import AddressParts, build_customer_add, build_names_query
+from chalicelib.transfers.invoices.plan import KEY as PLAN
+from chalicelib.transfers.invoices.tax import customer_tax_code
+from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
+
+KEY = "invoices.customers"
+
+
+def address_parts(address: Any) -> AddressParts | None:
+    if address is None:
+        return None
+    return AddressParts(
+        lines=tuple(address.lines),
+        city=address.city,
+        state=address.state,
+        postal_code=address.postal_code,
+        country=address.country,
+    )
+
+
+class CustomerStep(EnsureListObjects):
+    key = KEY
+    depends_on = (PLAN,)
+
+    def wanted(self, ctx: StepContext) -> list[str]:
+        return sorted(set(ctx.states[PLAN]["customers"].values()))
+
+    def build_query(self, request_id: str, names: list[str]) -> etree._Element:
+        return build_names_query("CustomerQueryRq", request_id, names)
+
+    def build_add(self, ctx: StepContext, request_id: str, full_name: str) -> etree._Element:
+        organization = self._organization_named(ctx, full_name)
+        leaf = full_name.rsplit(":", 1)[-1]
+        if organization is None:  # a parent level the naming convention introduced
+            return build_customer_add(request_id, name=leaf, parent=parent_of(full_name))
+        multicurrency = ctx.company.is_multicurrency_on
+        return build_customer_add(
+            request_id,
+            name=leaf,
+            parent=parent_of(full_name),
+            company_name=organization.name,
+            bill_address=address_parts(organization.bill_address),
+            ship_address=address_parts(organization.ship_address),
+            email=organization.email,
+            sales_tax_code=customer_tax_code(ctx.company, organization.tax_exempt),
+            currency=organization.currency if multicurrency else None,
+        )
+
+    def resolved(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        ports = ctx.ports
+        assert ports is not None
+        links = [
+            CustomerLink(org_id, state["known"][name.lower()], name)
+            for org_id, name in ctx.states[PLAN]["customers"].items()
+            if state["known"].get(name.lower())
+        ]
+        ports.customer_links.put_many(ports.connector_id, links)
+
+    @staticmethod
+    def _organization_named(ctx: StepContext, full_name: str) -> Organization | None:
+        ports = ctx.ports
+        assert ports is not None
+        wanted = {
+            org for org, name in ctx.states[PLAN]["customers"].items() if name.lower() == full_name.lower()
+        }
+        for transfer in ports.pending().values():
+            if transfer.organization_id in wanted:
+                return InvoiceDocument.model_validate(transfer.document).organization
+        return None

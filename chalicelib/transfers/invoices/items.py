@@ -1,0 +1,72 @@
+"""Items for the invoices' billing codes: the mapped item, or a service item made by the naming convention.
+
+A mapped item is never created (a typo in a mapping should not become a new item): if QuickBooks does not
+have it, the invoices that need it fail with an explanation naming the mapping.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.conversation.steps import StepContext
+from chalicelib.qbxml.invoices import build_item_service_add, build_names_query
+from chalicelib.qbxml.responses import QbResponse
+from chalicelib.transfers.invoices.plan import KEY as PLAN
+from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
+
+KEY = "invoices.items"
+
+
+class ItemStep(EnsureListObjects):
+    key = KEY
+    depends_on = (PLAN,)
+
+    def wanted(self, ctx: StepContext) -> list[str]:
+        return sorted({info["name"] for info in ctx.states[PLAN]["items"].values()})
+
+    def build_query(self, request_id: str, names: list[str]) -> etree._Element:
+        return build_names_query("ItemQueryRq", request_id, names)
+
+    def build_add(self, ctx: StepContext, request_id: str, full_name: str) -> etree._Element:
+        infos = [
+            i for i in ctx.states[PLAN]["items"].values() if i["name"].lower().startswith(full_name.lower())
+        ]
+        account = infos[0]["account"] if infos else ctx.connector.accounts.other_income
+        return build_item_service_add(
+            request_id, name=full_name.rsplit(":", 1)[-1], parent=parent_of(full_name), income_account=account
+        )
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        super().apply(ctx, state, tag, response)
+        if tag == "q":
+            self._refuse_unmapped_creation(ctx, state)
+
+    @staticmethod
+    def _refuse_unmapped_creation(ctx: StepContext, state: dict[str, Any]) -> None:
+        creatable = {i["name"].lower() for i in ctx.states[PLAN]["items"].values() if i["create"]}
+        creatable |= {a.lower() for n in creatable for a in _ancestors(n)}
+        for code, info in ctx.states[PLAN]["items"].items():
+            name = info["name"].lower()
+            if name in creatable or name in state["known"]:
+                continue
+            state["failed"].setdefault(
+                name,
+                {
+                    "code": "mapped_item_missing",
+                    "message": f'QuickBooks has no item "{info["name"]}".',
+                    "explanation": f'The billing-codes mapping sends billing code "{code}" to the QuickBooks item '
+                    f'"{info["name"]}", which does not exist in the company file.',
+                    "fix": f'Create the item "{info["name"]}" in QuickBooks, or correct the billing-codes mapping '
+                    f'for "{code}" (or remove it, so the bridge creates an item by the naming convention).',
+                },
+            )
+            for ancestor in _ancestors(name):
+                if ancestor not in state["known"] and ancestor not in creatable:
+                    state["failed"].setdefault(ancestor, state["failed"][name])
+
+
+def _ancestors(name: str) -> list[str]:
+    parts = name.split(":")
+    return [":".join(parts[:depth]) for depth in range(1, len(parts))]

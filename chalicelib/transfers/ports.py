@@ -1,0 +1,96 @@
+"""What the transfer steps need from the outside world during one callback, as protocols and one holder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from chalicelib.domain.transfer import Transfer
+
+# Invoices followed for their paid date (transferred in the last 365 days), read per paid-date check.
+FOLLOWED_LIMIT = 20_000
+
+
+class TransferStore(Protocol):
+    def pending(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
+
+    def followed(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
+
+    def save_many(self, transfers: Iterable[Transfer]) -> None: ...
+
+
+class CustomerLinkStore(Protocol):
+    def get_many(self, connector_id: str, org_ids: Iterable[str]) -> dict[str, Any]: ...
+
+    def put_many(self, connector_id: str, links: Iterable[Any]) -> None: ...
+
+
+class MappingSource(Protocol):
+    def get(self, connector_id: str, kind: str) -> list[dict[str, Any]]: ...
+
+    def get_naming(self, connector_id: str) -> Any: ...
+
+
+class ConnectorUpdates(Protocol):
+    def update(self, connector_id: str, fields: dict[str, Any]) -> Any: ...
+
+
+@dataclass
+class TransferPorts:
+    """Storage for transfers, reached by the steps; reads are cached for the duration of one callback."""
+
+    connector_id: str
+    transfers: TransferStore
+    customer_links: CustomerLinkStore
+    mappings: MappingSource
+    connectors: ConnectorUpdates
+    max_per_conversation: int = 500
+    dry_run: bool = False  # the preview: plan and build, write nothing
+    _pending: dict[str, Transfer] | None = field(default=None, repr=False)
+    _followed: dict[str, Transfer] | None = field(default=None, repr=False)
+    _mappings: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _dirty: dict[str, Transfer] = field(default_factory=dict, repr=False)
+
+    def pending(self) -> dict[str, Transfer]:
+        """The connector's pending transfers by id (read once per callback)."""
+        if self._pending is None:
+            found = self.transfers.pending(self.connector_id, limit=self.max_per_conversation * 2)
+            self._pending = {t.id: t for t in found}
+        return self._pending
+
+    def followed(self) -> dict[str, Transfer]:
+        """Transferred invoices whose paid date is followed, by id (read once per callback)."""
+        if self._followed is None:
+            found = self.transfers.followed(self.connector_id, limit=FOLLOWED_LIMIT)
+            self._followed = {t.id: t for t in found}
+        return self._followed
+
+    def mapping(self, kind: str) -> list[dict[str, Any]]:
+        if kind not in self._mappings:
+            self._mappings[kind] = self.mappings.get(self.connector_id, kind)
+        return self._mappings[kind]
+
+    def save_now(self, transfers: Iterable[Transfer]) -> None:
+        """Write at once (what must be stored before a message leaves)."""
+        batch = list(transfers)
+        for transfer in batch:
+            self._dirty.pop(transfer.id, None)
+        if batch and not self.dry_run:
+            self.transfers.save_many(batch)
+
+    def save(self, transfers: Iterable[Transfer]) -> None:
+        """Write with the next flush (end of the callback), batched."""
+        for transfer in transfers:
+            self.save_later(transfer)
+
+    def save_later(self, transfer: Transfer) -> None:
+        self._dirty[transfer.id] = transfer
+
+    def flush(self) -> None:
+        """Write everything changed in this callback (25 transfers per request)."""
+        if self._dirty:
+            batch = list(self._dirty.values())
+            self._dirty.clear()
+            if not self.dry_run:
+                self.transfers.save_many(batch)
