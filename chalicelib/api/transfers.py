@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import api_route, json_response, parse_body, require_scope
-from chalicelib.clock import iso
+from chalicelib.clock import epoch, iso
 from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.transfer import TRANSFER_STATUSES
 from chalicelib.errors import Conflict, InvalidInput, NotFound
@@ -50,6 +50,7 @@ def enqueue_document(name: str) -> Response:
         organization_id=document.organization.id,
         document=document.model_dump(mode="json", by_alias=True),
         now=iso(get_clock().now()),
+        conversation_running=_conversation_running,
     )
     transfer = result.transfer
     body = {"id": transfer.id, "status": transfer.status, "connector_id": transfer.connector_id}
@@ -112,4 +113,11 @@ def requeue_transfer(name: str) -> Response:
 @api_route
 def cancel_transfer(name: str) -> Response:
     require_scope(bp, "admin")
-    return json_response(cancel(get_store().transfers, name, now=iso(get_clock().now())).public())
+    transfer = cancel(
+        get_store().transfers, name, now=iso(get_clock().now()), conversation_running=_conversation_running
+    )
+    return json_response(transfer.public())
+
+
+def _conversation_running(connector_id: str) -> bool:
+    return get_store().sessions.conversation_running(connector_id, now=epoch(get_clock().now()))

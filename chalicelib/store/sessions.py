@@ -83,6 +83,11 @@ class SessionRepository:
         old = plain(result.get("Attributes") or {})
         return LockOutcome(acquired=True, previous_ticket=old.get("ticket"))
 
+    def conversation_running(self, connector_id: str, *, now: int) -> bool:
+        """Whether a live session holds the connector's lock."""
+        item = self._table.get_item(Key=_lock_key(connector_id), ConsistentRead=True).get("Item")
+        return item is not None and int(item["expires_at"]) >= now
+
     def extend_lock(self, connector_id: str, *, ticket: str, expires_at: int) -> bool:
         """Push the lock's expiry out; False if this ticket no longer holds it."""
         try:

@@ -78,6 +78,23 @@ class TransferRepository:
             raise NotFound(f"no transfer with id {transfer_id!r}", code="transfer_not_found")
         return transfer
 
+    def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
+        """The transfers with these ids (strongly consistent; 100 per request)."""
+        keys = [_key(i) for i in dict.fromkeys(transfer_ids)]
+        found: dict[str, Transfer] = {}
+        client = self._table.meta.client
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {
+                self._table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            }
+            while request:
+                answer = client.batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(self._table.name, []):
+                    transfer = _transfer(raw)
+                    found[transfer.id] = transfer
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
     def replace(self, transfer: Transfer, *, expected_status: str, expected_updated_at: str) -> None:
         """Write ``transfer`` if the stored one is unchanged since it was read (status and time)."""
         try:

@@ -15,6 +15,8 @@ FOLLOWED_LIMIT = 20_000
 class TransferStore(Protocol):
     def pending(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
 
+    def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]: ...
+
     def followed(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
 
     def save_many(self, transfers: Iterable[Transfer]) -> None: ...
@@ -49,15 +51,30 @@ class TransferPorts:
     dry_run: bool = False  # the preview: plan and build, write nothing
     _pending: dict[str, Transfer] | None = field(default=None, repr=False)
     _followed: dict[str, Transfer] | None = field(default=None, repr=False)
+    _loaded: dict[str, Transfer] = field(default_factory=dict, repr=False)
     _mappings: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _dirty: dict[str, Transfer] = field(default_factory=dict, repr=False)
 
     def pending(self) -> dict[str, Transfer]:
-        """The connector's pending transfers by id (read once per callback)."""
+        """The connector's pending transfers by id, from the queue index (read once per callback).
+
+        The index is eventually consistent: it is how a conversation *finds* its work. Once planned, the
+        transfers are read by id with ``planned`` (consistent), so a status written in an earlier callback is
+        never read stale.
+        """
         if self._pending is None:
             found = self.transfers.pending(self.connector_id, limit=self.max_per_conversation * 2)
             self._pending = {t.id: t for t in found}
+            self._loaded.update(self._pending)
         return self._pending
+
+    def planned(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
+        """These transfers, read consistently by id (each at most once per callback)."""
+        wanted = list(transfer_ids)
+        missing = [i for i in wanted if i not in self._loaded]
+        if missing:
+            self._loaded.update(self.transfers.get_many(missing))
+        return {i: self._loaded[i] for i in wanted if i in self._loaded}
 
     def followed(self) -> dict[str, Transfer]:
         """Transferred invoices whose paid date is followed, by id (read once per callback)."""

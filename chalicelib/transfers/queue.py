@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +36,7 @@ def enqueue(
     organization_id: str | None,
     document: dict[str, Any],
     now: str,
+    conversation_running: Callable[[str], bool],
 ) -> Enqueued:
     """Queue a document; the same ``source_id`` again returns (or, while not yet in QuickBooks, updates) the
     transfer it made the first time, never a second one."""
@@ -62,6 +64,7 @@ def enqueue(
         )
     if existing.document == document and existing.status == "queued":
         return Enqueued(existing, created=False)
+    _refuse_while_running(existing, conversation_running)
     previous_status, previous_updated = existing.status, existing.updated_at
     existing.document = document
     existing.attempts = 0
@@ -91,7 +94,9 @@ def requeue(store: QueueStore, transfer_id_: str, *, now: str) -> Transfer:
     return transfer
 
 
-def cancel(store: QueueStore, transfer_id_: str, *, now: str) -> Transfer:
+def cancel(
+    store: QueueStore, transfer_id_: str, *, now: str, conversation_running: Callable[[str], bool]
+) -> Transfer:
     """Take a transfer out of the queue while it is not (and may not be) in QuickBooks."""
     transfer = store.get(transfer_id_)
     if transfer.status == "cancelled":
@@ -101,6 +106,7 @@ def cancel(store: QueueStore, transfer_id_: str, *, now: str) -> Transfer:
             f"the transfer is {transfer.status}: it is (or may already be) in QuickBooks",
             code=transfer.status if transfer.status == "in_flight" else "already_transferred",
         )
+    _refuse_while_running(transfer, conversation_running)
     previous_status, previous_updated = transfer.status, transfer.updated_at
     transfer.record("cancelled", now, note="cancelled")
     _replace(store, transfer, previous_status, previous_updated)
@@ -115,3 +121,13 @@ def _replace(store: QueueStore, transfer: Transfer, status: str, updated_at: str
             "the transfer changed meanwhile (a conversation may be sending it); try again",
             code="concurrent_update",
         ) from exc
+
+
+def _refuse_while_running(transfer: Transfer, conversation_running: Callable[[str], bool]) -> None:
+    # A running conversation may already have this document in the message it is building; changing it now
+    # could not stop that. The source or the admin tries again when the conversation is over (minutes).
+    if conversation_running(transfer.connector_id):
+        raise Conflict(
+            "a conversation with QuickBooks is running on this transfer's connector; try again when it has ended",
+            code="conversation_running",
+        )

@@ -45,10 +45,11 @@ class InvoiceAddStep:
         assert ports is not None
         plan = ctx.states[PLAN]
         failed: list[Transfer] = []
+        planned = ports.planned(plan["ids"])
         for transfer_id, status in plan["st"].items():
             if status != "ready":
                 continue
-            transfer = ports.pending().get(transfer_id)
+            transfer = planned.get(transfer_id)
             if transfer is None:
                 plan["st"][transfer_id] = "gone"  # cancelled or replaced meanwhile
                 continue
@@ -66,10 +67,11 @@ class InvoiceAddStep:
         assert ports is not None
         plan = ctx.states[PLAN]
         built = []
+        planned = ports.planned(plan["ids"])
         for transfer_id, status in plan["st"].items():
             if status not in ("ready", "retry"):
                 continue
-            transfer = ports.pending()[transfer_id]
+            transfer = planned[transfer_id]
             built.append((transfer_id, build_invoice_add(transfer_id, self._spec(ctx, transfer))))
         return built
 
@@ -78,8 +80,9 @@ class InvoiceAddStep:
         assert ports is not None
         plan = ctx.states[PLAN]
         flying = []
+        planned = ports.planned(plan["ids"])
         for transfer_id in tags:
-            transfer = ports.pending()[transfer_id]
+            transfer = planned[transfer_id]
             transfer.in_flight_ticket = ctx.generation
             transfer.record(
                 "in_flight",
@@ -96,7 +99,8 @@ class InvoiceAddStep:
         ports = ctx.ports
         assert ports is not None
         plan = ctx.states[PLAN]
-        transfer = ports.pending()[tag]
+        # One read for every invoice of the message being answered (cached for the rest of the callback).
+        transfer = ports.planned([i for i, status in plan["st"].items() if status == "sent"])[tag]
         retries = state.setdefault("retries", {})
         if not response.is_error:
             ret = response.rets[0] if response.rets else None

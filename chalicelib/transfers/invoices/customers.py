@@ -78,7 +78,7 @@ class CustomerStep(EnsureListObjects):
         wanted = {
             org for org, name in ctx.states[PLAN]["customers"].items() if name.lower() == full_name.lower()
         }
-        for transfer in ports.pending().values():
+        for transfer in ports.planned(ctx.states[PLAN]["ids"]).values():
             if transfer.organization_id in wanted:
                 return InvoiceDocument.model_validate(transfer.document).organization
         return None

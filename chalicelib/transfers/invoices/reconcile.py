@@ -33,7 +33,7 @@ class ReconcileStep:
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         ports = ctx.ports
         assert ports is not None
-        pending = ports.pending()
+        pending = ports.planned(ctx.states[PLAN]["reconcile"])
         refs = sorted(
             {str(pending[i].document["number"]) for i in ctx.states[PLAN]["reconcile"] if i in pending}
         )
@@ -54,8 +54,9 @@ class ReconcileStep:
         }
         plan = ctx.states[PLAN]
         changed = []
+        planned = ports.planned(plan["reconcile"])
         for transfer_id in plan["reconcile"]:
-            transfer = ports.pending().get(transfer_id)
+            transfer = planned.get(transfer_id)
             if transfer is None:
                 continue
             ret = by_guid.get(transfer.external_guid.upper())
