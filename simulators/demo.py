@@ -43,10 +43,40 @@ def main() -> int:
     connectors = _api(api, "GET", f"{base_url}/api/connectors").json()["connectors"]
     connector = next((c for c in connectors if c["name"] == DEMO_CONNECTOR), None)
     if connector is None:
-        connector = _api(api, "POST", f"{base_url}/api/connectors", json={"name": DEMO_CONNECTOR}).json()
+        body = {"name": DEMO_CONNECTOR, "transfers": {"invoices": True}}
+        connector = _api(api, "POST", f"{base_url}/api/connectors", json=body).json()
         print(
             f"Created connector {DEMO_CONNECTOR!r} ({connector['id']}, default: {connector['is_default']})."
         )
+    else:
+        _api(
+            api,
+            "PATCH",
+            f"{base_url}/api/connectors/{connector['id']}",
+            json={"transfers": {"invoices": True}},
+        )
+    run_id = secrets.token_hex(3)
+    transfer_ids = []
+    for n in range(5):
+        invoice = {
+            "source_id": f"DEMO-{run_id}-{n}",
+            "number": f"D{run_id[:4]}{n}",
+            "date": "2026-11-20",
+            # New organizations each run: every run simulates a fresh company file.
+            "organization": {"id": f"DEMO-{run_id}-ORG-{n % 3}", "name": f"Demo Client {run_id} {n % 3}"},
+            "lines": [
+                {
+                    "billing_code": "Remote Support",
+                    "description": "Monthly support",
+                    "quantity": 2,
+                    "rate": 95,
+                }
+            ],
+        }
+        transfer_ids.append(
+            _api(api, "POST", f"{base_url}/api/transfers/invoices", json=invoice).json()["id"]
+        )
+    print(f"Enqueued {len(transfer_ids)} invoices for 3 organizations.")
     # Lists are read at most once a day; ask for a fresh read so the demo always has work to show.
     _api(api, "POST", f"{base_url}/api/connectors/{connector['id']}/refresh-lists")
     username = f"demo-{secrets.token_hex(3)}"
@@ -67,6 +97,12 @@ def main() -> int:
     print(f"\nGET /api/connectors/{connector['id']}/conversations (newest first):")
     for entry in log:
         print(f"  {entry['started_at']}  {entry['user']:<14} {entry['status']}")
+    print("\nTransfers:")
+    for transfer_id in transfer_ids:
+        transfer = _api(api, "GET", f"{base_url}/api/transfers/{transfer_id}").json()
+        print(
+            f"  {transfer['source_id']:<18} {transfer['status']:<12} QuickBooks TxnID {transfer['qb_txn_id']}"
+        )
     customers = _api(api, "GET", f"{base_url}/api/connectors/{connector['id']}/qb-lists/customers").json()
     print(f"\nCustomers read from QuickBooks: {len(customers['entries'])} (read at {customers['read_at']}).")
     print("Full conversation record:\n" + json.dumps(log[0], indent=2) if log else "")

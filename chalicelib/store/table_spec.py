@@ -94,7 +94,7 @@ def ensure_table(client: Any, table_name: str) -> bool:
     """
     existing = client.list_tables().get("TableNames", [])
     if table_name in existing:
-        _add_missing_indexes(client, table_name)
+        _check_indexes(client, table_name)
         return False
     client.create_table(**create_table_kwargs(table_name))
     client.get_waiter("table_exists").wait(
@@ -110,16 +110,22 @@ def ensure_table(client: Any, table_name: str) -> bool:
     return True
 
 
-def _add_missing_indexes(client: Any, table_name: str) -> None:
-    """A table made by an older version (a local stack's ./var) gets the indexes added since."""
+class OutdatedTable(RuntimeError):
+    """The table lacks an index this version needs (made by an older version)."""
+
+
+def _check_indexes(client: Any, table_name: str) -> None:
+    """Refuse, with what to do, a table made by an older version that lacks an index this one needs.
+
+    dynalite cannot add an index to an existing table, and a deployed table's indexes belong to the CDK
+    stack, so nothing is changed here.
+    """
     description = client.describe_table(TableName=table_name)["Table"]
     present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
-    for index in GLOBAL_SECONDARY_INDEXES:
-        if index["IndexName"] in present:
-            continue
-        names = {k["AttributeName"] for k in index["KeySchema"]}
-        client.update_table(
-            TableName=table_name,
-            AttributeDefinitions=[a for a in ATTRIBUTE_DEFINITIONS if a["AttributeName"] in names],
-            GlobalSecondaryIndexUpdates=[{"Create": index}],
+    missing = [i["IndexName"] for i in GLOBAL_SECONDARY_INDEXES if i["IndexName"] not in present]
+    if missing:
+        raise OutdatedTable(
+            f"the table {table_name!r} lacks the index(es) {', '.join(missing)} that this version needs. For the "
+            "local stack, move ./var/dynalite aside (its data is then gone) and start again; on AWS, deploy the "
+            "current CDK stack."
         )
