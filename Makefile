@@ -74,8 +74,8 @@ endif
 demo: venv ## run the simulated QuickBooks + Web Connector against the running local stack
 	@$(LOCAL_STACK) exec --needs-app -- $(PY) -m simulators.demo
 
-bench: setup ## measure conversation costs and cold start (prints a table; JSON under bench/results/)
-	$(PY) -m bench.foundation
+bench: setup ## measure conversation costs, cold start and 1,000 invoices (prints tables; JSON under bench/results/)
+	$(PY) -m bench
 
 test: setup lint typecheck pytest ## everything CI checks: lint, format, types, tests
 

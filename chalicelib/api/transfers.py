@@ -10,13 +10,14 @@ from chalicelib.api.http import api_route, json_response, parse_body, require_sc
 from chalicelib.clock import epoch, iso
 from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.transfer import TRANSFER_STATUSES
-from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.transfers.queue import cancel, enqueue, requeue
 
 transfers_blueprint = Blueprint(__name__)
 bp = transfers_blueprint
 KINDS = ("invoices", "timesheets", "expense-reports", "purchase-orders")
 AVAILABLE_KINDS = ("invoices",)
+MAX_DOCUMENT_BYTES = 300_000
 
 
 # POST /api/transfers/{kind} and GET /api/transfers/{id} share one path segment, and API Gateway allows one
@@ -34,7 +35,14 @@ def enqueue_document(name: str) -> Response:
         raise NotFound(
             f"transfers of {kind} are not available in this version", code="transfer_kind_not_available"
         )
-    document = parse_body(bp.current_request.raw_body, InvoiceDocument)
+    raw = bp.current_request.raw_body
+    if raw is not None and len(raw) > MAX_DOCUMENT_BYTES:
+        raise PayloadTooLarge(
+            f"a document is at most {MAX_DOCUMENT_BYTES:,} bytes of JSON (it is stored with its history in one "
+            "DynamoDB item); split the invoice",
+            code="document_too_large",
+        )
+    document = parse_body(raw, InvoiceDocument)
     store = get_store()
     default_id = store.connectors.default_id()
     if default_id is None:

@@ -23,6 +23,7 @@ from chalicelib.transfers.invoices.steps import invoice_steps
 # Lists read on every conversation: the company check needs them fresh, and they are small.
 ALWAYS_READ_LISTS = ("accounts", "sales-tax-codes")
 _SEPARATOR = ":"
+MAX_RECORDED_ERRORS = 50
 
 
 @dataclass
@@ -38,6 +39,7 @@ class ConversationState:
     progress: int = 0
     configuration_issues: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)  # each with its transfer "kind"
+    errors_omitted: int = 0  # errors beyond MAX_RECORDED_ERRORS (each is on its transfer)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sent / ok / failed
     invoices: bool = False  # invoice steps run (the switch is on and work or a paid-date check is due)
     paid_sync: bool = False
@@ -189,3 +191,7 @@ class ConversationEngine:
         self.state.configuration_issues = [i.model_dump() for i in self.ctx.configuration_issues]
         self.state.errors += [{"kind": kind, **issue.model_dump()} for kind, issue in self.ctx.errors]
         self.ctx.errors = []
+        # Each transfer keeps its own error; the conversation keeps the first ones and a count of the rest.
+        if len(self.state.errors) > MAX_RECORDED_ERRORS:
+            self.state.errors_omitted += len(self.state.errors) - MAX_RECORDED_ERRORS
+            del self.state.errors[MAX_RECORDED_ERRORS:]

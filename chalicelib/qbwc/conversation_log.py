@@ -62,7 +62,9 @@ _AUTH_MESSAGES = {
 
 def finish(conversation: Conversation, state: ConversationState, *, now: str) -> Conversation:
     """Close ``conversation`` with its final status and message from the conversation's ``state``."""
-    error_kinds = {e["kind"] for e in state.errors}
+    error_kinds = {e["kind"] for e in state.errors} | {
+        k for k, tally in state.counts.items() if tally.get("failed")
+    }
     unsuccessful = state.unsuccessful
     if unsuccessful is None and state.progress < 100 and not state.finished:
         unsuccessful = "The session ended before all work was done."
@@ -76,6 +78,8 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
         lines.append(unsuccessful)
     lines += [f"Configuration issue: {i['message']} Fix: {i['fix']}" for i in state.configuration_issues]
     lines += [f"{e['kind']}: {e['message']} Fix: {e['fix']}" for e in state.errors]
+    if state.errors_omitted:
+        lines.append(f"... and {state.errors_omitted} more failed transfers (each shows its error and fix).")
     if len(lines) > MAX_MESSAGE_LINES:  # the record must stay far below DynamoDB's 400 KB item limit
         lines = [*lines[:MAX_MESSAGE_LINES], f"... and {len(lines) - MAX_MESSAGE_LINES} more."]
     conversation.message = "\n".join(lines)

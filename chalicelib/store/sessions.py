@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +135,7 @@ class SessionRepository:
             created_at=item["created_at"],
             expires_at=item["expires_at"],
             status=item["status"],
-            state=json.loads(item["state"]) if item.get("state") else None,
+            state=_unpack_state(item.get("state")),
             last_error=item.get("last_error", ""),
             version=item["version"],
         )
@@ -185,8 +186,18 @@ class SessionRepository:
             "expires_at": session.expires_at,
             "ttl": session.expires_at + 86400,
             "status": session.status,
-            # JSON text: no float/Decimal surprises, and one attribute to replace per callback.
-            "state": json.dumps(session.state, separators=(",", ":")) if session.state is not None else "",
+            # Compressed JSON: no float/Decimal surprises, one attribute per callback, and a conversation with
+            # a thousand transfers stays far below DynamoDB's 400 KB item limit.
+            "state": _pack_state(session.state),
             "last_error": session.last_error,
             "version": session.version,
         }
+
+
+def _pack_state(state: dict[str, Any] | None) -> bytes:
+    return b"" if state is None else zlib.compress(json.dumps(state, separators=(",", ":")).encode("utf-8"))
+
+
+def _unpack_state(raw: Any) -> dict[str, Any] | None:
+    data = bytes(getattr(raw, "value", raw) or b"")
+    return json.loads(zlib.decompress(data)) if data else None

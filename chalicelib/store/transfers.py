@@ -120,9 +120,9 @@ class TransferRepository:
         """Up to ``limit`` transfers the connector's next conversation acts on, oldest first."""
         return self._index(f"QUEUE#{connector_id}", limit=limit)
 
-    def followed(self, connector_id: str, *, limit: int) -> list[Transfer]:
-        """Transferred invoices whose paid date is followed, oldest change first."""
-        return self._index(f"SYNC#{connector_id}", limit=limit)
+    def followed(self, connector_id: str, *, since: str, limit: int) -> list[Transfer]:
+        """Transferred invoices whose paid date is followed, changed since ``since``, oldest change first."""
+        return self._index(f"SYNC#{connector_id}", limit=limit, since=since)
 
     def has_pending(self, connector_id: str) -> bool:
         return bool(self._index(f"QUEUE#{connector_id}", limit=1))
@@ -130,11 +130,11 @@ class TransferRepository:
     def has_followed(self, connector_id: str) -> bool:
         return bool(self._index(f"SYNC#{connector_id}", limit=1))
 
-    def _index(self, partition: str, *, limit: int) -> list[Transfer]:
+    def _index(self, partition: str, *, limit: int, since: str | None = None) -> list[Transfer]:
         kwargs: dict[str, Any] = {
             "IndexName": "GSI1",
-            "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": {":pk": partition},
+            "KeyConditionExpression": "GSI1PK = :pk" + (" AND GSI1SK >= :since" if since else ""),
+            "ExpressionAttributeValues": {":pk": partition, **({":since": since} if since else {})},
             "Limit": limit,
         }
         items: list[dict[str, Any]] = []

@@ -14,6 +14,11 @@ from chalicelib.conversation.steps import StepContext
 from chalicelib.qbxml.responses import QbResponse, child_text
 from chalicelib.transfers.outcomes import error_from_status
 
+
+def _failure(response: QbResponse) -> dict[str, Any]:
+    return error_from_status(response.status_code, response.status_message).model_dump()
+
+
 NAME_IN_USE = 3100
 NOTHING_FOUND = 1
 
@@ -91,47 +96,60 @@ class EnsureListObjects:
 
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         if tag in ("q", "r"):
-            names = state["wanted"] if tag == "q" else state["requery"]
-            if response.is_error:
-                error = error_from_status(response.status_code, response.status_message).model_dump()
-                for name in names:
-                    state["failed"].setdefault(name.lower(), error)
-            for ret in response.rets:
-                full_name = child_text(ret, "FullName") or child_text(ret, "Name") or ""
-                state["known"][full_name.lower()] = child_text(ret, "ListID") or ""
-            state["queried"] = True
-            if tag == "r":
-                for name in names:  # taken, yet not found by name: report rather than loop
-                    if name.lower() not in state["known"]:
-                        state["failed"].setdefault(
-                            name.lower(),
-                            error_from_status(
-                                NAME_IN_USE, f'The name "{name}" is in use by another kind of list object.'
-                            ).model_dump(),
-                        )
-                state["requery"] = []
-            return
-        name = state["wanted"][int(tag[1:])]
-        if response.status_code == NAME_IN_USE:
-            state["requery"].append(name)
-        elif response.is_error:
-            state["failed"][name.lower()] = error_from_status(
-                response.status_code, response.status_message
-            ).model_dump()
+            self._apply_query(state, tag, response)
         else:
-            created = response.rets[0] if response.rets else None
-            state["known"][name.lower()] = (
-                child_text(created, "ListID") if created is not None else None
-            ) or ""
+            name = state["wanted"][int(tag[1:])]
+            if response.status_code == NAME_IN_USE:
+                state["requery"].append(name)
+            elif response.is_error:
+                state["failed"][name.lower()] = _failure(response)
+            else:
+                created = response.rets[0] if response.rets else None
+                state["known"][name.lower()] = (
+                    child_text(created, "ListID") if created is not None else None
+                ) or ""
         self._fail_orphans(state)
 
-    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
-        if tag == "q":
-            return  # asked again in the next message
+    def _apply_query(self, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        names = state["wanted"] if tag == "q" else state["requery"]
+        if response.is_error:
+            for name in names:
+                state["failed"].setdefault(name.lower(), _failure(response))
+        for ret in response.rets:
+            full_name = child_text(ret, "FullName") or child_text(ret, "Name") or ""
+            state["known"][full_name.lower()] = child_text(ret, "ListID") or ""
+        state["queried"] = True
         if tag == "r":
-            return
-        # The add may have happened: look the name up again rather than adding it twice.
-        state["requery"].append(state["wanted"][int(tag[1:])])
+            for name in names:
+                if name.lower() in state["known"]:
+                    continue
+                if name in state.get("lost", []):
+                    # The add whose answer was lost never happened: add it again.
+                    state["asked"].remove(name)
+                    state["lost"].remove(name)
+                else:  # taken (3100), yet not found by name: another kind of list object has it
+                    state["failed"].setdefault(
+                        name.lower(),
+                        {
+                            "code": "qb_name_in_use",
+                            "message": f'The name "{name}" is in use in QuickBooks by another kind of list object '
+                            "(a vendor, an employee or another name).",
+                            "explanation": "QuickBooks keeps one list of names for customers, vendors, employees "
+                            "and other names; the name is taken there.",
+                            "fix": "Rename the other object in QuickBooks, or change the naming convention (or "
+                            "the name in the source application) so the names differ.",
+                            "status_code": NAME_IN_USE,
+                        },
+                    )
+            state["requery"] = []
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        if tag in ("q", "r"):
+            return  # asked again in the next message
+        # The add may or may not have happened: look the name up before adding it again.
+        name = state["wanted"][int(tag[1:])]
+        state["requery"].append(name)
+        state.setdefault("lost", []).append(name)
 
     def is_done(self, state: dict[str, Any]) -> bool:
         return bool(state.get("done"))

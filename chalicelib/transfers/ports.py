@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from chalicelib.clock import iso
 from chalicelib.domain.transfer import Transfer
 
 # Invoices followed for their paid date (transferred in the last 365 days), read per paid-date check.
 FOLLOWED_LIMIT = 20_000
+FOLLOWED_WINDOW = timedelta(days=365)
 
 
 class TransferStore(Protocol):
@@ -17,7 +20,7 @@ class TransferStore(Protocol):
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]: ...
 
-    def followed(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
+    def followed(self, connector_id: str, *, since: str, limit: int) -> list[Transfer]: ...
 
     def save_many(self, transfers: Iterable[Transfer]) -> None: ...
 
@@ -52,6 +55,7 @@ class TransferPorts:
     _pending: dict[str, Transfer] | None = field(default=None, repr=False)
     _followed: dict[str, Transfer] | None = field(default=None, repr=False)
     _loaded: dict[str, Transfer] = field(default_factory=dict, repr=False)
+    _connector_fields: dict[str, Any] = field(default_factory=dict, repr=False)
     _mappings: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _dirty: dict[str, Transfer] = field(default_factory=dict, repr=False)
 
@@ -76,12 +80,17 @@ class TransferPorts:
             self._loaded.update(self.transfers.get_many(missing))
         return {i: self._loaded[i] for i in wanted if i in self._loaded}
 
-    def followed(self) -> dict[str, Transfer]:
-        """Transferred invoices whose paid date is followed, by id (read once per callback)."""
+    def followed(self, now: datetime) -> dict[str, Transfer]:
+        """Invoices transferred (or changed) in the last 365 days, whose paid date is followed, by id."""
         if self._followed is None:
-            found = self.transfers.followed(self.connector_id, limit=FOLLOWED_LIMIT)
+            since = iso(now - FOLLOWED_WINDOW)
+            found = self.transfers.followed(self.connector_id, since=since, limit=FOLLOWED_LIMIT)
             self._followed = {t.id: t for t in found}
         return self._followed
+
+    def update_connector_later(self, fields: dict[str, Any]) -> None:
+        """Connector fields written by ``flush``, after the transfers (a watermark must not pass its data)."""
+        self._connector_fields.update(fields)
 
     def mapping(self, kind: str) -> list[dict[str, Any]]:
         if kind not in self._mappings:
@@ -111,3 +120,6 @@ class TransferPorts:
             self._dirty.clear()
             if not self.dry_run:
                 self.transfers.save_many(batch)
+        if self._connector_fields and not self.dry_run:
+            self.connectors.update(self.connector_id, dict(self._connector_fields))
+        self._connector_fields.clear()

@@ -62,7 +62,8 @@ def enqueue(
             code="already_transferred",
             details=[{"id": existing.id, "status": existing.status}],
         )
-    if existing.document == document and existing.status == "queued":
+    if existing.document == document:
+        # A source retrying its POST changes nothing; reviving a failed transfer is the admin's requeue.
         return Enqueued(existing, created=False)
     _refuse_while_running(existing, conversation_running)
     previous_status, previous_updated = existing.status, existing.updated_at

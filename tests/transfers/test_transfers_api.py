@@ -125,8 +125,11 @@ def test_cancel_and_requeue_rules(admin: Admin, source: Admin) -> None:
         admin.call("POST", f"/api/transfers/{transfer_id}/cancel", expect=200).json_body["status"]
         == "cancelled"
     )
-    # Enqueueing it again brings it back.
-    assert source.enqueue(invoice(1, org=1), expect=200).json_body["status"] == "queued"
+    # The same document again changes nothing (a retried POST must not revive it); a corrected one does.
+    assert source.enqueue(invoice(1, org=1), expect=200).json_body["status"] == "cancelled"
+    corrected = invoice(1, org=1)
+    corrected["memo"] = "corrected"
+    assert source.enqueue(corrected, expect=200).json_body["status"] == "queued"
 
 
 def test_listing_pages_and_filters(admin: Admin, source: Admin) -> None:

@@ -22,6 +22,7 @@ from chalicelib.transfers.invoices.customers import KEY as CUSTOMERS
 from chalicelib.transfers.invoices.customers import address_parts
 from chalicelib.transfers.invoices.items import KEY as ITEMS
 from chalicelib.transfers.invoices.plan import KEY as PLAN
+from chalicelib.transfers.invoices.plan import SENDABLE, line_key
 from chalicelib.transfers.invoices.reconcile import KEY as RECONCILE
 from chalicelib.transfers.invoices.tax import customer_tax_code, line_tax_code
 from chalicelib.transfers.list_objects import EnsureListObjects
@@ -44,22 +45,27 @@ class InvoiceAddStep:
         ports = ctx.ports
         assert ports is not None
         plan = ctx.states[PLAN]
-        failed: list[Transfer] = []
+        changed: list[Transfer] = []
         planned = ports.planned(plan["ids"])
         for transfer_id, status in plan["st"].items():
             if status != "ready":
                 continue
             transfer = planned.get(transfer_id)
-            if transfer is None:
-                plan["st"][transfer_id] = "gone"  # cancelled or replaced meanwhile
+            if transfer is None or transfer.status not in SENDABLE:
+                plan["st"][transfer_id] = "gone"  # cancelled or changed meanwhile: not ours to send
                 continue
             error = self._dependency_error(ctx, transfer)
-            if error is not None:
+            if error is not None and error.status_code in RETRYABLE_STATUS_CODES:
+                # QuickBooks was busy with the customer or item: not this invoice's fault, not an attempt.
+                requeue_quietly(transfer, at=ctx.now, ticket=ctx.generation, note=f"waiting: {error.message}")
+                plan["st"][transfer_id] = "waiting"
+                changed.append(transfer)
+            elif error is not None:
                 mark_failed(transfer, error, at=ctx.now, ticket=ctx.generation)
                 plan["st"][transfer_id] = "failed"
                 ctx.record_error("invoices", transfer)
-                failed.append(transfer)
-        ports.save(failed)
+                changed.append(transfer)
+        ports.save(changed)
         state["done"] = not any(s in ("ready", "retry", "sent") for s in plan["st"].values())
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
@@ -164,7 +170,9 @@ class InvoiceAddStep:
                     status_code=failure.get("status_code"),
                 )
         for line in document.lines:
-            info = plan["items"][line.billing_code.lower()]
+            info = plan["items"][
+                line_key(line.billing_code, line.line_of_business or document.line_of_business)
+            ]
             failure = EnsureListObjects.failure_for(ctx.states[ITEMS], info["name"])
             if failure is not None:
                 return TransferError(
@@ -194,7 +202,11 @@ class InvoiceAddStep:
 
         lines = tuple(
             InvoiceLineSpec(
-                item=Ref(full_name=plan["items"][line.billing_code.lower()]["name"]),
+                item=Ref(
+                    full_name=plan["items"][
+                        line_key(line.billing_code, line.line_of_business or document.line_of_business)
+                    ]["name"]
+                ),
                 description=line.description,
                 quantity=line.quantity,
                 rate=line.rate if line.amount is None else None,

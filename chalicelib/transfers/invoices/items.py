@@ -47,7 +47,8 @@ class ItemStep(EnsureListObjects):
     def _refuse_unmapped_creation(ctx: StepContext, state: dict[str, Any]) -> None:
         creatable = {i["name"].lower() for i in ctx.states[PLAN]["items"].values() if i["create"]}
         creatable |= {a.lower() for n in creatable for a in _ancestors(n)}
-        for code, info in ctx.states[PLAN]["items"].items():
+        for info in ctx.states[PLAN]["items"].values():
+            code = info["code"]
             name = info["name"].lower()
             if name in creatable or name in state["known"]:
                 continue

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from chalicelib.clock import parse_iso
 from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.invoices import build_invoice_changes_query
@@ -115,7 +116,7 @@ class PaidDateStep:
     def _followed(ctx: StepContext) -> dict[str, Transfer]:
         ports = ctx.ports
         assert ports is not None
-        return ports.followed()
+        return ports.followed(parse_iso(ctx.now))
 
     @staticmethod
     def _update(ctx: StepContext, transfer: Transfer, ret: etree._Element) -> None:
@@ -147,4 +148,4 @@ class PaidDateStep:
         fields: dict[str, Any] = {"paid_checked_at": ctx.now}
         if state.get("newest"):
             fields["paid_watermark"] = state["newest"]
-        ports.connectors.update(ports.connector_id, fields)
+        ports.update_connector_later(fields)

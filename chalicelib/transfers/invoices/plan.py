@@ -21,8 +21,16 @@ from chalicelib.transfers.outcomes import mark_failed
 KEY = "invoices.plan"
 
 
+SENDABLE = frozenset({"queued", "failed"})
+
+
 def billing_code_targets(entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(e["source"]).lower(): e for e in entries}
+
+
+def line_key(billing_code: str, line_of_business: str | None) -> str:
+    """How the plan finds a line's item: the item naming convention may use the line of business."""
+    return f"{billing_code.lower()}|{(line_of_business or '').lower()}"
 
 
 class InvoicePlanStep:
@@ -55,8 +63,12 @@ class InvoicePlanStep:
         codes = billing_code_targets(ports.mapping("billing-codes"))
         classes_map = {str(e["source"]).lower(): e.get("class") for e in ports.mapping("lines-of-business")}
         default_account = ctx.connector.accounts.other_income
-        candidates = [t for t in ports.pending().values() if t.kind == "invoices"][
-            : ports.max_per_conversation
+        # The queue index (eventually consistent) only says which transfers to look at; their status and body
+        # come from a consistent read by id, so a transfer sent a moment ago is never planned again.
+        found = [t.id for t in ports.pending().values() if t.kind == "invoices"][: ports.max_per_conversation]
+        current = ports.planned(found)
+        candidates = [
+            current[i] for i in found if i in current and current[i].status in SENDABLE | {"in_flight"}
         ]
         org_ids = {t.organization_id for t in candidates if t.organization_id}
         links = ports.customer_links.get_many(ports.connector_id, org_ids)
@@ -112,14 +124,15 @@ class InvoicePlanStep:
         found: dict[str, dict[str, Any]] = {}
         for line in document.lines:
             code = line.billing_code
+            lob = line.line_of_business or document.line_of_business
             mapped = codes.get(code.lower(), {})
             account = mapped.get("income_account") or default_account
             if mapped.get("item"):
-                found[code.lower()] = {"name": mapped["item"], "create": False, "account": account}
+                entry = {"name": mapped["item"], "create": False, "account": account, "code": code}
             else:
-                lob = line.line_of_business or document.line_of_business or ""
-                name = item_name(naming, code, line_of_business=lob)
-                found[code.lower()] = {"name": name, "create": True, "account": account}
+                name = item_name(naming, code, line_of_business=lob or "")
+                entry = {"name": name, "create": True, "account": account, "code": code}
+            found[line_key(code, lob)] = entry
         return found
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:

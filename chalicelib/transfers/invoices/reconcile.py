@@ -46,7 +46,9 @@ class ReconcileStep:
         ports = ctx.ports
         assert ports is not None
         if response.is_error:
-            return  # asked again in the next conversation; nothing is re-sent meanwhile
+            # Asked again in the next conversation; meanwhile these stay in_flight and nothing is re-sent.
+            state["done"] = True
+            return
         by_guid = {
             (child_text(ret, "ExternalGUID") or "").upper(): ret
             for ret in response.rets
