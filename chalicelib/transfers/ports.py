@@ -69,7 +69,6 @@ class TransferPorts:
         if self._pending is None:
             found = self.transfers.pending(self.connector_id, limit=self.max_per_conversation * 2)
             self._pending = {t.id: t for t in found}
-            self._loaded.update(self._pending)
         return self._pending
 
     def planned(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:

@@ -177,3 +177,12 @@ def test_cancel_and_replace_wait_for_a_running_conversation(
         admin.call("POST", f"/api/transfers/{transfer_id}/cancel", expect=200).json_body["status"]
         == "cancelled"
     )
+
+
+def test_an_oversize_document_is_413_and_stores_nothing(admin: Admin, source: Admin, table: Any) -> None:
+    admin.connector()
+    document = invoice(1, org=1)
+    document["lines"] = [{"billing_code": "X", "rate": 1, "description": "d" * 4000} for _ in range(100)]
+    before = table_snapshot(table)
+    assert source.enqueue(document, expect=413).json_body["error"]["code"] == "document_too_large"
+    assert table_snapshot(table) == before

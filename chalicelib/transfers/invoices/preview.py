@@ -91,7 +91,7 @@ def preview_invoices(
         },
         "failing_now": [
             {"id": t.id, "error": t.error.model_dump() if t.error else None}
-            for t in ports.pending().values()
+            for t in ports.planned(ports.pending()).values()
             if t.status in ("failed", "needs_attention") and t.id not in plan["ids"]
         ],
     }
