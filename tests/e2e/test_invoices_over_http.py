@@ -133,3 +133,42 @@ def test_lost_answers_and_crashes_still_transfer_each_invoice_once(
     for transfer_id in ids:
         assert len(company.find_invoices_by_external_guid(external_guid(transfer_id))) == 1
     assert len(company.invoices) == 200
+
+
+def test_failures_needs_attention_requeue_and_paid_dates(stack: LocalStack, api: requests.Session) -> None:
+    setup = InvoiceSetup(stack, api, "E2EFAIL")
+    good = [setup.document(n, org=n) for n in range(4)]
+    uncreatable = setup.document(10, org=1)
+    uncreatable["lines"][0]["billing_code"] = "Extended after-hours emergency support"  # 38 > 31 characters
+    refused = setup.document(11, org=2)
+    company = QuickBooksCompany.sample()
+    ids = setup.enqueue([*good, uncreatable])
+
+    assert setup.run(company).outcome == "completed"
+
+    assert setup.statuses(ids[:4]) == {"transferred": 4}
+    bad = setup._ok(api.get(f"{stack.base_url}/api/transfers/{ids[4]}"))
+    assert bad["status"] == "failed" and bad["attempts"] == 1
+    assert "31" in bad["error"]["message"] and "billing-codes mapping" in bad["error"]["fix"]
+    log = setup._ok(api.get(f"{stack.base_url}/api/connectors/{setup.id}/conversations"))["conversations"]
+    assert log[0]["status"] == "Finished, but with errors on the following transfers: Invoice"
+
+    [refused_id] = setup.enqueue([refused])
+    for attempt in (1, 2, 3):
+        company.fail_next("InvoiceAddRq", 3210, 'The "Memo" field has an invalid value.')
+        setup._ok(api.post(f"{stack.base_url}/api/connectors/{setup.id}/refresh-lists"))
+        setup.run(company)
+        state = setup._ok(api.get(f"{stack.base_url}/api/transfers/{refused_id}"))
+        assert state["attempts"] == attempt
+    assert state["status"] == "needs_attention" and state["error"]["status_code"] == 3210
+    setup._ok(api.post(f"{stack.base_url}/api/transfers/{refused_id}/requeue"))
+    setup.run(company)
+    requeued = setup._ok(api.get(f"{stack.base_url}/api/transfers/{refused_id}"))
+    assert requeued["status"] == "transferred"
+
+    paid = setup._ok(api.get(f"{stack.base_url}/api/transfers/{ids[0]}"))
+    company.pay_invoice(paid["qb_txn_id"])
+    setup._ok(api.patch(f"{stack.base_url}/api/connectors/{setup.id}", json={"paid_date_sync_minutes": 0}))
+    setup.run(company)
+    assert setup._ok(api.get(f"{stack.base_url}/api/transfers/{ids[0]}"))["paid_date"] is not None
+    assert setup._ok(api.get(f"{stack.base_url}/api/transfers/{ids[1]}"))["paid_date"] is None
