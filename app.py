@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Chalice, Response
 
+from chalicelib.api.admin_page import admin_page_blueprint
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
 from chalicelib.api.dependencies import get_web_connector_service
@@ -25,6 +26,7 @@ for blueprint in (
     tokens_blueprint,
     transfers_blueprint,
     mappings_blueprint,
+    admin_page_blueprint,
 ):
     app.register_blueprint(blueprint)
 
@@ -52,3 +54,30 @@ def qbwc_wsdl() -> Response:
     return Response(
         body=render_wsdl(get_settings().qbwc_url).decode("utf-8"), status_code=200, headers=XML_HEADERS
     )
+
+
+@app.schedule("rate(1 hour)")
+def notice_retries(event: object) -> None:
+    """Hourly: send again the e-mail notices SES refused (up to NOTICE_MAX_ATTEMPTS in all)."""
+    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
+    from chalicelib.notify.delivery import retry_pending
+
+    retry_pending(get_store(), get_mailer(), get_clock(), get_settings())
+
+
+@app.schedule("rate(1 hour)")
+def notice_watchdog(event: object) -> None:
+    """Hourly: one notice for each connector whose queued work has waited WATCHDOG_HOURS without a conversation."""
+    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
+    from chalicelib.notify.watchdog import run_watchdog
+
+    run_watchdog(get_store(), get_mailer(), get_clock(), get_settings())
+
+
+@app.schedule("cron(0 7 * * ? *)")
+def notice_digest(event: object) -> None:
+    """Daily at 07:00 UTC: one digest per connector of the problems that came back after their notice."""
+    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
+    from chalicelib.notify.digest import send_digests
+
+    send_digests(get_store(), get_mailer(), get_clock(), get_settings())
