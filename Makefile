@@ -34,7 +34,7 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv node run token demo bench test lint fmt typecheck pytest clean distclean
+.PHONY: help setup venv node browser run token demo bench test lint fmt typecheck pytest clean distclean
 
 help: ## list the targets
 	@echo "qbwc-bridge: make <target>   (variables: PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) STAGE=$(STAGE) SCOPE=$(SCOPE))"
@@ -77,7 +77,18 @@ demo: venv ## run the simulated QuickBooks + Web Connector against the running l
 bench: setup ## measure conversation costs, cold start and 1,000 invoices (prints tables; JSON under bench/results/)
 	$(PY) -m bench
 
-test: setup lint typecheck pytest ## everything CI checks: lint, format, types, tests
+test: setup browser lint typecheck pytest ## everything CI checks: lint, format, types, tests
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser: ## make sure /usr/bin/chromium exists (installs Debian's package when running as root)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; exit 1; \
+		fi; \
+	fi
 
 lint: venv ## ruff lint and format check
 	$(RUFF) check .
