@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from chalicelib.domain.base import StrictModel
 
@@ -19,6 +20,7 @@ def _check_email(value: str) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_check_email)]
+Absent = SkipJsonSchema[None]
 AccountName = Annotated[str, Field(min_length=1, max_length=159)]
 
 
@@ -73,18 +75,19 @@ class ConnectorPatch(StrictModel):
                 raise ValueError(f"null is not allowed for {', '.join(nulls)}; leave a field out to keep it")
         return data
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    company_file: str | None = Field(default=None, max_length=1000)
-    transfers: TransferSwitches | None = None
-    notify_emails: list[EmailAddress] | None = Field(default=None, max_length=20)
-    run_every_minutes: int | None = Field(default=None, ge=1, le=1440)
-    paid_date_sync_minutes: int | None = Field(default=None, ge=0, le=10080)
-    accounts: AccountNames | None = None
-    active: bool | None = None
+    # ``Absent`` fields may be left out but are never null (the published schema says so too).
+    name: str | Absent = Field(default=None, min_length=1, max_length=100)
+    company_file: str | Absent = Field(default=None, max_length=1000)
+    transfers: TransferSwitches | Absent = None
+    notify_emails: list[EmailAddress] | Absent = Field(default=None, max_length=20)
+    run_every_minutes: int | Absent = Field(default=None, ge=1, le=1440)
+    paid_date_sync_minutes: int | Absent = Field(default=None, ge=0, le=10080)
+    accounts: AccountNames | Absent = None
+    active: bool | Absent = None
     # Present only to refuse it with a clear 409 instead of a generic "unknown field".
-    is_default: bool | None = None
+    is_default: bool | Absent = None
     # Admin confirms the company file QBWC now reports (see product.md, Decisions: company file).
-    confirm_company_file_location: bool | None = None
+    confirm_company_file_location: bool | Absent = None
 
 
 class Connector(ConnectorSettings):
