@@ -36,6 +36,12 @@ class Settings:
     # Local mode: e-mail is written here instead of being sent through SES.
     outbox_dir: str | None = None
     sender_email: str = "qbwc-bridge@localhost"
+    # E-mail notices: a repeat of the same problem within this many hours goes into the daily digest instead.
+    notice_quiet_hours: int = 24
+    # A notice SES refused is retried by the hourly job at most this many times in all.
+    notice_max_attempts: int = 5
+    # The watchdog reports a connector with queued work and no conversation for this many hours.
+    watchdog_hours: int = 24
 
     @property
     def qbwc_url(self) -> str:
@@ -62,6 +68,9 @@ class Settings:
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", defaults.session_idle_seconds)),
             outbox_dir=env.get("OUTBOX_DIR") or None,
             sender_email=env.get("SENDER_EMAIL", defaults.sender_email),
+            notice_quiet_hours=int(env.get("NOTICE_QUIET_HOURS", defaults.notice_quiet_hours)),
+            notice_max_attempts=int(env.get("NOTICE_MAX_ATTEMPTS", defaults.notice_max_attempts)),
+            watchdog_hours=int(env.get("WATCHDOG_HOURS", defaults.watchdog_hours)),
         )
 
 

@@ -23,6 +23,7 @@ from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import ConversationStatus
 from chalicelib.errors import ConcurrentUpdate
+from chalicelib.notify.conversation_notices import notify_conversation_end
 from chalicelib.notify.mailer import Mailer, send_quietly
 from chalicelib.notify.notices import user_locked_notice
 from chalicelib.qbwc import conversation_log
@@ -449,9 +450,10 @@ class WebConnectorService:
         conversation = self.store.conversations.find(session.ticket)
         if conversation is None or conversation.status != ConversationStatus.IN_PROGRESS:
             return  # ended already: the first ending stands
-        self.store.conversations.update_if_in_progress(
-            conversation_log.finish(conversation, state, now=iso(now))
-        )
+        finished = conversation_log.finish(conversation, state, now=iso(now))
+        if self.store.conversations.update_if_in_progress(finished):
+            # After the log entry is stored; never raises, and SES gets one short attempt at most.
+            notify_conversation_end(self.store, self.mailer, self.settings, now, finished)
 
 
 _VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?")

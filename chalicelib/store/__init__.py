@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.store.connectors import ConnectorRepository
 from chalicelib.store.conversations import ConversationRepository, TranscriptRepository
 from chalicelib.store.mappings import MappingRepository
+from chalicelib.store.notices import NoticeRepository
 from chalicelib.store.qb_lists import QbListRepository
 from chalicelib.store.sessions import SessionRepository
 from chalicelib.store.tokens import TokenRepository
@@ -33,6 +34,7 @@ class Store:
         self.transfers = TransferRepository(table)
         self.customer_links = CustomerLinkRepository(table)
         self.mappings = MappingRepository(table)
+        self.notices = NoticeRepository(table)
 
     def ping(self) -> None:
         """One cheap read that fails when the table cannot be reached."""
