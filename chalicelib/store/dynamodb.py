@@ -100,3 +100,17 @@ def update_arguments(fields: dict[str, Any], values: dict[str, Any] | None = Non
     if values:  # DynamoDB rejects an empty ExpressionAttributeValues map
         arguments["ExpressionAttributeValues"] = values
     return arguments
+
+
+def batch_get(table: Any, keys: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
+    """The items with these keys, strongly consistent, 100 keys per request, retrying unprocessed keys.
+
+    The table resource has no batch get; its client (which converts values both ways) does.
+    """
+    client = table.meta.client
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+        while request:
+            answer = client.batch_get_item(RequestItems=request)
+            yield from answer.get("Responses", {}).get(table.name, [])
+            request = answer.get("UnprocessedKeys") or {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.domain.transfer import PENDING_STATUSES, CustomerLink, Transfer
 from chalicelib.errors import ConcurrentUpdate, InvalidInput, NotFound
-from chalicelib.store.dynamodb import is_conditional_failure, plain, strip_keys
+from chalicelib.store.dynamodb import batch_get, is_conditional_failure, plain, strip_keys
 
 _INDEX_KEYS = ("GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
 
@@ -80,20 +80,10 @@ class TransferRepository:
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
         """The transfers with these ids (strongly consistent; 100 per request)."""
-        keys = [_key(i) for i in dict.fromkeys(transfer_ids)]
-        found: dict[str, Transfer] = {}
-        client = self._table.meta.client
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                self._table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
-            }
-            while request:
-                answer = client.batch_get_item(RequestItems=request)
-                for raw in answer.get("Responses", {}).get(self._table.name, []):
-                    transfer = _transfer(raw)
-                    found[transfer.id] = transfer
-                request = answer.get("UnprocessedKeys") or {}
-        return found
+        found = (
+            _transfer(raw) for raw in batch_get(self._table, [_key(i) for i in dict.fromkeys(transfer_ids)])
+        )
+        return {transfer.id: transfer for transfer in found}
 
     def replace(self, transfer: Transfer, *, expected_status: str, expected_updated_at: str) -> None:
         """Write ``transfer`` if the stored one is unchanged since it was read (status and time)."""
@@ -220,23 +210,13 @@ class CustomerLinkRepository:
         self._table = table
 
     def get_many(self, connector_id: str, org_ids: Iterable[str]) -> dict[str, CustomerLink]:
-        # The table resource has no batch get; its client (which converts values both ways) does.
         keys = [
             {"PK": f"CONNECTOR#{connector_id}", "SK": f"CUSTOMER#{org}"} for org in dict.fromkeys(org_ids)
         ]
-        found: dict[str, CustomerLink] = {}
-        client = self._table.meta.client
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {
-                self._table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
-            }
-            while request:
-                answer = client.batch_get_item(RequestItems=request)
-                for raw in answer.get("Responses", {}).get(self._table.name, []):
-                    item = plain(raw)
-                    found[item["org_id"]] = CustomerLink(item["org_id"], item["list_id"], item["full_name"])
-                request = answer.get("UnprocessedKeys") or {}
-        return found
+        links = (plain(raw) for raw in batch_get(self._table, keys))
+        return {
+            item["org_id"]: CustomerLink(item["org_id"], item["list_id"], item["full_name"]) for item in links
+        }
 
     def put_many(self, connector_id: str, links: Iterable[CustomerLink]) -> None:
         with self._table.batch_writer() as batch:

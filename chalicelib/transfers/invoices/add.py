@@ -162,12 +162,8 @@ class InvoiceAddStep:
             name = plan["customers"].get(org.id, "")
             failure = EnsureListObjects.failure_for(ctx.states[CUSTOMERS], name)
             if failure is not None:
-                return TransferError(
-                    code=failure["code"],
-                    message=f'The customer "{name}" for organization {org.id!r} could not be created: {failure["message"]}',
-                    explanation=failure.get("explanation", ""),
-                    fix=failure.get("fix", ""),
-                    status_code=failure.get("status_code"),
+                return _blocked(
+                    f'The customer "{name}" for organization {org.id!r} could not be created', failure
                 )
         for line in document.lines:
             info = plan["items"][
@@ -175,13 +171,8 @@ class InvoiceAddStep:
             ]
             failure = EnsureListObjects.failure_for(ctx.states[ITEMS], info["name"])
             if failure is not None:
-                return TransferError(
-                    code=failure["code"],
-                    message=f'The item "{info["name"]}" for billing code {line.billing_code!r} is not available: {failure["message"]}',
-                    explanation=failure.get("explanation", ""),
-                    fix=failure.get("fix", ""),
-                    status_code=failure.get("status_code"),
-                )
+                what = f'The item "{info["name"]}" for billing code {line.billing_code!r} is not available'
+                return _blocked(what, failure)
         return None
 
     @staticmethod
@@ -240,3 +231,14 @@ class InvoiceAddStep:
             to_be_emailed=document.to_be_emailed,
             customer_sales_tax_code=Ref(full_name=tax) if tax else None,
         )
+
+
+def _blocked(what: str, failure: dict[str, Any]) -> TransferError:
+    """The invoice's error when a customer or item it needs could not be had."""
+    return TransferError(
+        code=failure["code"],
+        message=f"{what}: {failure['message']}",
+        explanation=failure.get("explanation", ""),
+        fix=failure.get("fix", ""),
+        status_code=failure.get("status_code"),
+    )
