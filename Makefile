@@ -34,7 +34,8 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv node browser run token demo bench test lint fmt typecheck pytest clean distclean
+.PHONY: help setup venv node browser run token demo bench test lint fmt typecheck pytest clean distclean \
+	synth deploy destroy package-size
 
 help: ## list the targets
 	@echo "qbwc-bridge: make <target>   (variables: PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) STAGE=$(STAGE) SCOPE=$(SCOPE))"
@@ -46,14 +47,14 @@ venv: $(VENV_STAMP) ## the Python venv (.venv) from requirements-dev.txt
 
 node: $(NODE_STAMP) ## node_modules (dynalite) from package-lock.json
 
-$(VENV_STAMP): requirements.txt requirements-dev.txt
+$(VENV_STAMP): requirements.txt requirements-dev.txt infra/requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "No python3 found: install Python >= 3.11 (with its venv module)." >&2; exit 1; fi
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "$(PYTHON) is older than 3.11: install python3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@# Rebuild from scratch if the venv is missing, broken or made by a Python older than 3.11.
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
-	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt -r infra/requirements.txt
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -110,3 +111,34 @@ clean: ## remove caches and test artifacts (keeps .venv, node_modules and var/)
 
 distclean: clean ## also remove .venv and node_modules (still keeps var/, the local data)
 	rm -rf $(VENV) node_modules
+
+# Deployment (infra/: the CDK app; see infra/README.md). STAGE=local means dev here. synth needs no AWS account;
+# deploy and destroy need credentials and run the CDK CLI through npx (pinned here, not in package.json).
+CDK_STAGE = $(if $(filter local,$(STAGE)),dev,$(STAGE))
+CDK_CLI_VERSION ?= 2.1148.1
+SENDER_EMAIL ?=
+PUBLIC_URL ?=
+ALARM_EMAIL ?=
+MAX_ZIP_MB ?= 15
+CDK_CONTEXT = -c stage=$(CDK_STAGE) -c sender_email=$(SENDER_EMAIL) \
+	$(if $(PUBLIC_URL),-c public_url=$(PUBLIC_URL)) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
+CDK = cd infra && JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 npx --yes aws-cdk@$(CDK_CLI_VERSION)
+
+synth: venv ## synthesize the CDK stack offline into infra/cdk.out (STAGE=dev|prod, SENDER_EMAIL=...)
+	JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 STAGE=$(CDK_STAGE) SENDER_EMAIL=$(SENDER_EMAIL) \
+		PUBLIC_URL=$(PUBLIC_URL) ALARM_EMAIL=$(ALARM_EMAIL) $(PY) infra/app.py
+	@echo "template: infra/cdk.out/$(CDK_STAGE).template.json"
+
+deploy: venv ## deploy STAGE=dev|prod with SENDER_EMAIL=... [PUBLIC_URL=https://...] (AWS credentials, npx)
+	@if [ -z "$(SENDER_EMAIL)" ]; then echo "SENDER_EMAIL=... is required (the address notices come from)" >&2; exit 1; fi
+	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
+
+destroy: venv ## delete STAGE's stack (prod keeps its table: RETAIN + deletion protection)
+	$(CDK) destroy $(CDK_CONTEXT)
+
+package-size: venv ## `chalice package` the prod stage into a temp dir; fail if the zip is over MAX_ZIP_MB (15)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(VENV)/bin/chalice package --stage prod "$$tmp/out" >/dev/null; \
+	bytes=$$(stat -c %s "$$tmp/out/deployment.zip"); \
+	echo "deployment.zip: $$bytes bytes ($$(( bytes / 1024 / 1024 )) MB; limit $(MAX_ZIP_MB) MB)"; \
+	[ "$$bytes" -le $$(( $(MAX_ZIP_MB) * 1024 * 1024 )) ] || { echo "the Lambda zip is over $(MAX_ZIP_MB) MB" >&2; exit 1; }
