@@ -34,6 +34,7 @@ class CustomerLink:
     org_id: str
     list_id: str
     full_name: str
+    currency: str | None = None  # the customer's currency, when the company file has multi-currency on
 
 
 class TransferError(StoredModel):

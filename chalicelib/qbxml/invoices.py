@@ -117,12 +117,15 @@ def decimal_text(value: Decimal) -> str:
     return text or "0"
 
 
-def build_names_query(request_tag: str, request_id: str, full_names: Sequence[str]) -> etree._Element:
-    """A list query (``CustomerQueryRq``, ``ItemQueryRq``) for exactly these full names, active or not."""
+def build_names_query(
+    request_tag: str, request_id: str, full_names: Sequence[str], *, also: Sequence[str] = ()
+) -> etree._Element:
+    """A list query (``CustomerQueryRq``, ``ItemQueryRq``) for exactly these full names, active or not;
+    ``also`` names further elements to get back (e.g. the customer's ``CurrencyRef``)."""
     request = request_element(request_tag, request_id)
     for name in full_names:
         append_text_element(request, "FullName", name)
-    _include(request, LIST_RET_ELEMENTS)
+    _include(request, (*LIST_RET_ELEMENTS, *also))
     return request
 
 
@@ -149,7 +152,7 @@ def build_customer_add(
     _text(add, "Email", email)
     _ref(add, "SalesTaxCodeRef", Ref(full_name=sales_tax_code) if sales_tax_code else None)
     _ref(add, "CurrencyRef", Ref(full_name=currency) if currency else None)
-    _include(request, LIST_RET_ELEMENTS)
+    _include(request, (*LIST_RET_ELEMENTS, "CurrencyRef"))
     return request
 
 

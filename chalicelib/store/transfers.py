@@ -215,7 +215,10 @@ class CustomerLinkRepository:
         ]
         links = (plain(raw) for raw in batch_get(self._table, keys))
         return {
-            item["org_id"]: CustomerLink(item["org_id"], item["list_id"], item["full_name"]) for item in links
+            item["org_id"]: CustomerLink(
+                item["org_id"], item["list_id"], item["full_name"], item.get("currency")
+            )
+            for item in links
         }
 
     def put_many(self, connector_id: str, links: Iterable[CustomerLink]) -> None:
@@ -228,5 +231,6 @@ class CustomerLinkRepository:
                         "org_id": link.org_id,
                         "list_id": link.list_id,
                         "full_name": link.full_name,
+                        **({"currency": link.currency} if link.currency else {}),
                     }
                 )

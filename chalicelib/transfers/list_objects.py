@@ -60,6 +60,9 @@ class EnsureListObjects:
     def resolved(self, ctx: StepContext, state: dict[str, Any]) -> None:
         """Called once when every name is known or failed."""
 
+    def remember(self, state: dict[str, Any], full_name: str, ret: etree._Element) -> None:
+        """Keep more of what QuickBooks said about a found or created object (nothing by default)."""
+
     # -- Step protocol ------------------------------------------------------------------------------------
 
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
@@ -118,6 +121,7 @@ class EnsureListObjects:
         for ret in response.rets:
             full_name = child_text(ret, "FullName") or child_text(ret, "Name") or ""
             state["known"][full_name.lower()] = child_text(ret, "ListID") or ""
+            self.remember(state, full_name, ret)
         state["queried"] = True
         if tag == "r":
             for name in names:

@@ -220,3 +220,26 @@ def test_amounts_reach_quickbooks_exactly(client: Any, admin: Admin, setup: dict
     run_until_idle(client, setup, company)
     [found] = company.find_invoices_by_external_guid(external_guid(transfer_id))
     assert found.subtotal == Decimal("143.25") + Decimal("1234.56")
+
+
+def test_an_invoice_in_another_currency_than_its_customer_is_refused_clearly(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    from simulators.quickbooks import Customer
+
+    company = QuickBooksCompany.sample(multicurrency_on=True)
+    company.add(Customer(name="Euro Client", currency=company.currencies.find("Euro")))
+    in_dollars = invoice(1, org=1)
+    in_dollars["organization"].update(name="Euro Client", currency="US Dollar")
+    in_euros = invoice(2, org=2)
+    in_euros["organization"].update(name="Euro Client", currency="Euro")
+    refused = admin.enqueue(in_dollars).json_body["id"]
+    accepted = admin.enqueue(in_euros).json_body["id"]
+
+    connect(client, setup["qwc"], setup["password"], company).run()
+
+    failed = admin.transfer(refused)
+    assert failed["status"] == "failed" and failed["error"]["code"] == "currency_mismatch"
+    assert "Euro" in failed["error"]["message"] and "US Dollar" in failed["error"]["message"]
+    assert admin.transfer(accepted)["status"] == "transferred"
+    assert len(company.invoices) == 1

@@ -165,6 +165,9 @@ class InvoiceAddStep:
                 return _blocked(
                     f'The customer "{name}" for organization {org.id!r} could not be created', failure
                 )
+        mismatch = _currency_mismatch(ctx, document)
+        if mismatch is not None:
+            return mismatch
         for line in document.lines:
             info = plan["items"][
                 line_key(line.billing_code, line.line_of_business or document.line_of_business)
@@ -241,4 +244,28 @@ def _blocked(what: str, failure: dict[str, Any]) -> TransferError:
         explanation=failure.get("explanation", ""),
         fix=failure.get("fix", ""),
         status_code=failure.get("status_code"),
+    )
+
+
+def _currency_mismatch(ctx: StepContext, document: InvoiceDocument) -> TransferError | None:
+    """With multi-currency on, an invoice is in its customer's currency: a different one is refused clearly."""
+    wanted = document.currency or document.organization.currency
+    if not (ctx.company.is_multicurrency_on and wanted):
+        return None
+    plan = ctx.states[PLAN]
+    org = document.organization
+    if org.id in plan["linked"]:
+        have = plan.get("linked_currency", {}).get(org.id)
+        name = org.name
+    else:
+        name = plan["customers"].get(org.id, "")
+        have = ctx.states[CUSTOMERS].get("currency", {}).get(name.lower())
+    if not have or have.lower() == wanted.lower():
+        return None
+    return TransferError(
+        code="currency_mismatch",
+        message=f'The invoice is in {wanted}, but the QuickBooks customer "{name}" uses {have}.',
+        explanation="QuickBooks invoices a customer in the customer's own currency only.",
+        fix=f"Send the invoice in {have}, or invoice a QuickBooks customer that uses {wanted} (a separate "
+        "customer, e.g. through the customer naming convention), then requeue the transfer.",
     )

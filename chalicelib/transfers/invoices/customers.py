@@ -14,6 +14,7 @@ from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.invoice import InvoiceDocument, Organization
 from chalicelib.domain.transfer import CustomerLink
 from chalicelib.qbxml.invoices import AddressParts, build_customer_add, build_names_query
+from chalicelib.qbxml.responses import child_named, child_text
 from chalicelib.transfers.invoices.plan import KEY as PLAN
 from chalicelib.transfers.invoices.tax import customer_tax_code
 from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
@@ -41,7 +42,13 @@ class CustomerStep(EnsureListObjects):
         return sorted(set(ctx.states[PLAN]["customers"].values()))
 
     def build_query(self, request_id: str, names: list[str]) -> etree._Element:
-        return build_names_query("CustomerQueryRq", request_id, names)
+        # CurrencyRef is answered only by multi-currency files; asking is harmless otherwise.
+        return build_names_query("CustomerQueryRq", request_id, names, also=("CurrencyRef",))
+
+    def remember(self, state: dict[str, Any], full_name: str, ret: etree._Element) -> None:
+        currency = child_named(ret, "CurrencyRef")
+        if currency is not None:
+            state.setdefault("currency", {})[full_name.lower()] = child_text(currency, "FullName") or ""
 
     def build_add(self, ctx: StepContext, request_id: str, full_name: str) -> etree._Element:
         organization = self._organization_named(ctx, full_name)
@@ -64,8 +71,9 @@ class CustomerStep(EnsureListObjects):
     def resolved(self, ctx: StepContext, state: dict[str, Any]) -> None:
         ports = ctx.ports
         assert ports is not None
+        currencies = state.get("currency", {})
         links = [
-            CustomerLink(org_id, state["known"][name.lower()], name)
+            CustomerLink(org_id, state["known"][name.lower()], name, currencies.get(name.lower()))
             for org_id, name in ctx.states[PLAN]["customers"].items()
             if state["known"].get(name.lower())
         ]

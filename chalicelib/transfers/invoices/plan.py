@@ -109,6 +109,7 @@ class InvoicePlanStep:
             reconcile=reconcile,
             customers=customers,
             linked={org: link.list_id for org, link in links.items()},
+            linked_currency={org: link.currency for org, link in links.items() if link.currency},
             items=items,
             classes=classes,
             st={i: ("waiting" if i in reconcile else "ready") for i in ids},
