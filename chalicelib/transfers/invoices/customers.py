@@ -38,6 +38,9 @@ class CustomerStep(EnsureListObjects):
     key = KEY
     depends_on = (PLAN,)
 
+    def __init__(self) -> None:
+        self._organizations: dict[str, Organization] | None = None
+
     def wanted(self, ctx: StepContext) -> list[str]:
         return sorted(set(ctx.states[PLAN]["customers"].values()))
 
@@ -79,14 +82,17 @@ class CustomerStep(EnsureListObjects):
         ]
         ports.customer_links.put_many(ports.connector_id, links)
 
-    @staticmethod
-    def _organization_named(ctx: StepContext, full_name: str) -> Organization | None:
-        ports = ctx.ports
-        assert ports is not None
-        wanted = {
-            org for org, name in ctx.states[PLAN]["customers"].items() if name.lower() == full_name.lower()
-        }
-        for transfer in ports.planned(ctx.states[PLAN]["ids"]).values():
-            if transfer.organization_id in wanted:
-                return InvoiceDocument.model_validate(transfer.document).organization
-        return None
+    def _organization_named(self, ctx: StepContext, full_name: str) -> Organization | None:
+        """The organization a customer name was formed from (None for a parent level of the convention)."""
+        if self._organizations is None:
+            # Once per callback (steps are built per callback), not once per CustomerAdd.
+            ports = ctx.ports
+            assert ports is not None
+            names = ctx.states[PLAN]["customers"]
+            self._organizations = {}
+            for transfer in ports.planned(ctx.states[PLAN]["ids"]).values():
+                name = names.get(transfer.organization_id or "")
+                if name and name.lower() not in self._organizations:
+                    organization = InvoiceDocument.model_validate(transfer.document).organization
+                    self._organizations[name.lower()] = organization
+        return self._organizations.get(full_name.lower())
