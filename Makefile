@@ -124,14 +124,17 @@ CDK_CONTEXT = -c stage=$(CDK_STAGE) -c sender_email=$(SENDER_EMAIL) \
 	$(if $(PUBLIC_URL),-c public_url=$(PUBLIC_URL)) $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 CDK = cd infra && JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 npx --yes aws-cdk@$(CDK_CLI_VERSION)
 
-synth: venv ## synthesize the CDK stack offline into infra/cdk.out (STAGE=dev|prod, SENDER_EMAIL=...)
+synth: venv ## synthesize the CDK stack offline into infra/cdk.out (STAGE=dev|prod, SENDER_EMAIL=...; limits: infra/README.md)
 	JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 STAGE=$(CDK_STAGE) SENDER_EMAIL=$(SENDER_EMAIL) \
-		PUBLIC_URL=$(PUBLIC_URL) ALARM_EMAIL=$(ALARM_EMAIL) $(PY) infra/app.py
+		PUBLIC_URL=$(PUBLIC_URL) ALARM_EMAIL=$(ALARM_EMAIL) THROTTLE_RATE=$(THROTTLE_RATE) \
+		THROTTLE_BURST=$(THROTTLE_BURST) RESERVED_CONCURRENCY=$(RESERVED_CONCURRENCY) $(PY) infra/app.py
 	@echo "template: infra/cdk.out/$(CDK_STAGE).template.json"
 
-deploy: venv ## deploy STAGE=dev|prod with SENDER_EMAIL=... [PUBLIC_URL=https://...] (AWS credentials, npx)
+deploy: venv ## deploy STAGE=dev|prod with SENDER_EMAIL=... [PUBLIC_URL=https://...] [THROTTLE_RATE=...] (AWS credentials, npx)
 	@if [ -z "$(SENDER_EMAIL)" ]; then echo "SENDER_EMAIL=... is required (the address notices come from)" >&2; exit 1; fi
-	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
+	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening \
+		$(if $(THROTTLE_RATE),-c throttle_rate=$(THROTTLE_RATE)) $(if $(THROTTLE_BURST),-c throttle_burst=$(THROTTLE_BURST)) \
+		$(if $(RESERVED_CONCURRENCY),-c reserved_concurrency=$(RESERVED_CONCURRENCY))
 
 destroy: venv ## delete STAGE's stack (prod keeps its table: RETAIN + deletion protection)
 	$(CDK) destroy $(CDK_CONTEXT)

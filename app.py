@@ -1,13 +1,20 @@
-"""qbwc-bridge: routes only. Everything they do lives in ``chalicelib``."""
+"""qbwc-bridge: routes, and the one middleware that keeps Chalice's own errors in our envelope.
+
+Everything the routes do lives in ``chalicelib``.
+"""
 
 from __future__ import annotations
 
-from chalice.app import Chalice, Response
+import re
+from collections.abc import Callable
+
+from chalice.app import Chalice, Request, Response
 
 from chalicelib.api.admin_page import admin_page_blueprint
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
 from chalicelib.api.dependencies import get_web_connector_service
+from chalicelib.api.http import error_response
 from chalicelib.api.mappings import mappings_blueprint
 from chalicelib.api.operations import operations_blueprint
 from chalicelib.api.qbwc_users import users_blueprint
@@ -29,6 +36,43 @@ for blueprint in (
     admin_page_blueprint,
 ):
     app.register_blueprint(blueprint)
+
+
+@app.middleware("http")
+def errors_in_our_envelope(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Answers Chalice makes itself (405, 415, an unhandled 500) in our error envelope.
+
+    Chalice answers a method a path does not have, or a body of a content type the route does not accept,
+    with its own ``{"Code", "Message"}`` before any of our code runs; clients should see one error shape.
+    """
+    response = get_response(request)
+    body = response.body
+    if not (isinstance(body, dict) and set(body) == {"Code", "Message"} and response.status_code >= 400):
+        return response
+    code, message = _envelope_code_and_message(request, response, str(body["Code"]), str(body["Message"]))
+    answer = error_response(response.status_code, code, message)
+    # Keep what Chalice added (Allow on a 405, CORS headers); the body is JSON now.
+    answer.headers = {**response.headers, **answer.headers}
+    return answer
+
+
+def _envelope_code_and_message(
+    request: Request, response: Response, chalice_code: str, chalice_message: str
+) -> tuple[str, str]:
+    """A stable snake_case code and a message that names what the route accepts."""
+    if response.status_code == 405:
+        allowed = response.headers.get("Allow", "")
+        return "method_not_allowed", f"{request.method} is not allowed on {request.path}; allowed: {allowed}"
+    if response.status_code == 415:
+        accepted = " or ".join(app.routes[request.path][request.method].content_types)
+        sent = request.headers.get("content-type")
+        what = f"Content-Type {sent!r}" if sent else "A request without a Content-Type"
+        return "unsupported_media_type", f"{what} is not accepted here; send {accepted}"
+    if chalice_code == "InternalServerError":
+        return "internal_error", "Something went wrong on our side; it has been logged."
+    # Any other Chalice error class name, e.g. BadRequest -> bad_request, NotFoundError -> not_found.
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", chalice_code.removesuffix("Error")).lower(), chalice_message
+
 
 SOAP_CONTENT_TYPES = ["text/xml", "application/xml", "application/soap+xml", "text/plain"]
 XML_HEADERS: dict[str, str | list[str]] = {"Content-Type": "text/xml; charset=utf-8"}

@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.qbwc.public_url import qbwc_url
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -45,7 +47,7 @@ class Settings:
 
     @property
     def qbwc_url(self) -> str:
-        return self.public_url.rstrip("/") + "/qbwc"
+        return qbwc_url(self.public_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -3,7 +3,8 @@
 One stack per stage (``dev``, ``prod``). The table comes from ``chalicelib/store/table_spec.py`` so that the
 deployed keys and indexes are the ones the code, the local stack and the tests use. The Chalice app is packaged
 by ``chalice.cdk.Chalice`` (which runs ``chalice package`` on the repository) and runs with a role this stack
-writes: only its own table and indexes, its own SES identity and its own log groups.
+writes: only its own table and indexes, its own SES identity and its own log groups. The API's stage is
+throttled and, on request, its functions get reserved concurrency (``_limit_api``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from chalice.cdk import Chalice
@@ -42,6 +44,13 @@ TABLE_ACTIONS = [
     "dynamodb:ConditionCheckItem",
 ]
 SES_ACTIONS = ["ses:SendEmail", "ses:SendRawEmail"]
+# API Gateway stage throttling (requests per second, and the bucket of requests allowed at once), for every
+# method, before any Lambda runs. QBWC calls one at a time per company file (a few calls a second at most) and
+# an admin page a few per second, so 50/s with bursts of 100 leaves room for dozens of company files, admins and
+# source systems at once, while a flood of unauthenticated requests is cut to 50/s instead of the account's
+# 10,000/s. See infra/README.md ("Limits") for how to change them.
+DEFAULT_THROTTLE_RATE = 50
+DEFAULT_THROTTLE_BURST = 100
 _ATTRIBUTE_TYPES = {
     "S": dynamodb.AttributeType.STRING,
     "N": dynamodb.AttributeType.NUMBER,
@@ -60,6 +69,21 @@ class StageSettings:
     public_url: str = ""
     # Where alarm notices go (an e-mail subscription to the SNS topic); none if empty.
     alarm_email: str = ""
+    # API Gateway stage throttling: steady requests per second and burst (see DEFAULT_THROTTLE_RATE).
+    throttle_rate: int = DEFAULT_THROTTLE_RATE
+    throttle_burst: int = DEFAULT_THROTTLE_BURST
+    # Reserved concurrency of each function behind the API; None reserves nothing (the default: an account
+    # with a small Lambda concurrency quota cannot reserve any, and the deploy would fail).
+    reserved_concurrency: int | None = None
+
+    def __post_init__(self) -> None:
+        limits = {"throttle_rate": self.throttle_rate, "throttle_burst": self.throttle_burst}
+        if self.reserved_concurrency is not None:
+            limits["reserved_concurrency"] = self.reserved_concurrency
+        for name, value in limits.items():
+            # bool is an int; 0 would stop the API (a zero rate or reserved concurrency answers nothing).
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, not {value!r}")
 
     @property
     def is_prod(self) -> bool:
@@ -136,6 +160,8 @@ class QbwcBridgeStack(cdk.Stack):
         )
         self.chalice = self._chalice_app()
         self.function_ids = self._function_logical_ids()
+        self.api_function_ids = self._api_function_logical_ids()
+        self._limit_api()
         self._grant()
         self.alarm_topic = sns.Topic(self, "AlarmTopic", display_name=f"{APP_NAME} {settings.stage} alarms")
         if settings.alarm_email:
@@ -229,6 +255,46 @@ class QbwcBridgeStack(cdk.Stack):
             if isinstance(child, cdk.CfnResource) and child.cfn_resource_type == "AWS::Serverless::Function":
                 ids.append(child.node.id)
         return sorted(ids)
+
+    def _api_function_logical_ids(self) -> list[str]:
+        """Logical ids of the functions API Gateway invokes (the API handler and the authorizer).
+
+        Found through the invoke permissions chalice grants to API Gateway, so a new authorizer is covered
+        and the scheduled functions (which no request can start) are not.
+        """
+        ids = set()
+        for child in self.chalice.sam_template.node.children:
+            if isinstance(child, lambda_.CfnPermission) and child.principal == "apigateway.amazonaws.com":
+                target = self.resolve(child.function_name)  # {"Ref": id} or {"Fn::GetAtt": [id, "Arn"]}
+                ids.add(target["Ref"] if "Ref" in target else target["Fn::GetAtt"][0])
+        if not ids:
+            raise RuntimeError("chalice package granted API Gateway no function: has the template changed?")
+        return sorted(ids)
+
+    def _limit_api(self) -> None:
+        """Bound the work unauthenticated callers can cause: stage throttling, opt-in reserved concurrency.
+
+        Throttling is set on the SAM API's stage (``MethodSettings`` for every resource and method): requests
+        over it get 429 from API Gateway without starting a function. Reserved concurrency, when asked for,
+        caps (and reserves from the account) the concurrent runs of each function behind the API.
+        """
+        settings = self.settings
+        self.chalice.get_resource("RestAPI").add_property_override(
+            "MethodSettings",
+            [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": settings.throttle_rate,
+                    "ThrottlingBurstLimit": settings.throttle_burst,
+                }
+            ],
+        )
+        if settings.reserved_concurrency is not None:
+            for function_id in self.api_function_ids:
+                self.chalice.get_resource(function_id).add_property_override(
+                    "ReservedConcurrentExecutions", settings.reserved_concurrency
+                )
 
     def _log_group_arns(self) -> list[str]:
         """ARNs of the functions' log groups (chalice makes one per function when retention is set)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.clock import parse_iso
 from chalicelib.domain.connector import Connector, ConnectorCreate, ConnectorPatch
-from chalicelib.domain.conversation import Conversation, ConversationStatus
+from chalicelib.domain.conversation import Conversation, ConversationStatus, abandoned_message
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.store import Store
 
@@ -52,7 +52,7 @@ def effective_status(conversation: Conversation, *, now: datetime, idle_seconds:
     return conversation.model_copy(
         update={
             "status": ConversationStatus.UNSUCCESSFUL.value,
-            "message": "QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned.",
+            "message": abandoned_message(idle_seconds),
         }
     )
 
@@ -66,7 +66,7 @@ def connector_summary(connector: Connector, conversations: list[Conversation]) -
         if newest is None
         else {"at": newest.last_attempt_at or newest.started_at, "status": newest.status},
         "last_10": [
-            {"ticket": c.ticket, "status": c.status, "started_at": c.started_at, "message": c.message}
+            {"id": c.id, "status": c.status, "started_at": c.started_at, "message": c.message}
             for c in conversations
         ],
     }

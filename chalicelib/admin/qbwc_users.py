@@ -38,11 +38,11 @@ def reset_password(store: Store, connector_id: str, username: str) -> UserWithPa
 
 
 def qwc_download(
-    store: Store, connector: Connector, username: str, *, qbwc_url: str, now: str
+    store: Store, connector: Connector, username: str, *, public_url: str, now: str
 ) -> tuple[str, bytes]:
     """(file name, .qwc bytes) for a user of ``connector``."""
     user = store.users.get(connector.id, username)
     owner_id = store.connectors.owner_id(now=now)
     return qwc_filename(connector, user), render_qwc(
-        connector=connector, user=user, qbwc_url=qbwc_url, owner_id=owner_id
+        connector=connector, user=user, public_url=public_url, owner_id=owner_id
     )

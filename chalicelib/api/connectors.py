@@ -91,15 +91,15 @@ def conversations(connector_id: str) -> Response:
     return json_response({"conversations": [c.model_dump() for c in _latest(connector_id)]})
 
 
-@bp.route("/api/conversations/{ticket}/transcript", methods=["GET"], authorizer=bearer_token)
+@bp.route("/api/conversations/{conversation_id}/transcript", methods=["GET"], authorizer=bearer_token)
 @api_route
-def transcript(ticket: str) -> Response:
+def transcript(conversation_id: str) -> Response:
     require_scope(bp, "admin")
-    conversation = get_store().conversations.get(ticket)
-    messages = get_store().transcripts.list(ticket)
+    conversation = get_store().conversations.get(conversation_id)
+    messages = get_store().transcripts.list(conversation.id)
     return json_response(
         {
-            "ticket": ticket,
+            "id": conversation.id,
             "connector_id": conversation.connector_id,
             "messages": [
                 {"at": m.at, "method": m.method, "request": m.request, "response": m.response}

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from chalice.app import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.domain.xml_text import describe_char, find_xml_incompatible
 from chalicelib.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def parse_body(raw: bytes | str | None, model: type[Model]) -> Model:
         raise PayloadTooLarge(f"the request body is over {MAX_JSON_BODY_BYTES:,} bytes")
     if not raw:
         raise InvalidInput("the request needs a JSON body", code="body_required")
+    refuse_xml_incompatible_text(raw)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -53,6 +55,28 @@ def parse_body(raw: bytes | str | None, model: type[Model]) -> Model:
         raise InvalidInput(
             f"invalid request body: {fields}", code="validation_failed", details=details
         ) from exc
+
+
+def refuse_xml_incompatible_text(raw: bytes | str) -> None:
+    """422 naming the field when any string of a JSON body (keys too) holds text XML 1.0 cannot carry.
+
+    Everything sent here may end up in qbXML; a control character accepted now would fail every conversation
+    later. A body that is not JSON at all is left to the model's own validation (which names the problem).
+    """
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return
+    found = find_xml_incompatible(data)
+    if found is None:
+        return
+    field, char = found
+    raise InvalidInput(
+        f"invalid request body: {field} holds the character {describe_char(char)}, which QuickBooks' XML "
+        "cannot carry; remove it (control characters other than tab and line breaks are never allowed)",
+        code="validation_failed",
+        details=[{"field": field, "message": "text XML 1.0 cannot carry", "type": "xml_incompatible_text"}],
+    )
 
 
 def require_scope(blueprint: Blueprint, scope: str) -> None:

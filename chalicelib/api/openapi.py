@@ -134,7 +134,9 @@ class LastSync(BaseModel):
 class ConversationBrief(BaseModel):
     """One of a connector's last 10 conversations, as the connector list shows it."""
 
-    ticket: str
+    id: str = Field(
+        description="The conversation's id (never the QBWC ticket, which stays in the SOAP exchange)."
+    )
     status: str
     started_at: str
     message: str
@@ -169,9 +171,9 @@ class TranscriptMessage(BaseModel):
 
 
 class Transcript(BaseModel):
-    """The SOAP/qbXML exchange of one conversation."""
+    """The SOAP/qbXML exchange of one conversation (password and ticket redacted)."""
 
-    ticket: str
+    id: str
     connector_id: str
     messages: list[TranscriptMessage]
 
@@ -292,7 +294,7 @@ class TokenRevoked(BaseModel):
 TransferView = public_view(
     Transfer,
     name="TransferView",
-    exclude=frozenset({"in_flight_ticket"}),
+    exclude=frozenset({"in_flight_conversation"}),
     doc="A transfer: one document on its way to QuickBooks, with its outcome and history.",
 )
 
@@ -404,7 +406,10 @@ def _path_names(path: str) -> list[str]:
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "connector_id": {"description": "The connector's id.", "schema": {"type": "string", "minLength": 1}},
     "username": {"description": "The QBWC user name.", "schema": {"type": "string", "minLength": 1}},
-    "ticket": {"description": "The conversation's ticket.", "schema": {"type": "string", "minLength": 1}},
+    "conversation_id": {
+        "description": "The conversation's id (as in the conversation log).",
+        "schema": {"type": "string", "minLength": 1},
+    },
     "token_id": {"description": "The API token's id.", "schema": {"type": "string", "minLength": 1}},
     "org_id": {
         "description": "The organization's id in the source application (at most 100 characters).",
@@ -477,8 +482,8 @@ OPERATIONS: tuple[Operation, ...] = (
               description='Always 409 `connectors_cannot_be_deleted`: deactivate with PATCH `{"active": false}`.'),
     Operation("GET", _C + "/conversations", "The last 10 conversations", "source",
               {200: Answer("Newest first.", ConversationList)}, errors=(404,), tag="connectors"),
-    Operation("GET", "/api/conversations/{ticket}/transcript", "A conversation's transcript", "admin",
-              {200: Answer("The SOAP/qbXML exchange, passwords and secrets redacted.", Transcript)},
+    Operation("GET", "/api/conversations/{conversation_id}/transcript", "A conversation's transcript", "admin",
+              {200: Answer("The SOAP/qbXML exchange, passwords and tickets redacted.", Transcript)},
               errors=(404,), tag="connectors"),
     Operation("GET", _C + "/qb-lists/{list_name}", "A list read from QuickBooks", "admin",
               {200: Answer("The list as the last conversation read it.", QbList)}, errors=(404,),

@@ -10,8 +10,8 @@ from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
 from chalicelib.domain.qbwc_user import QbwcUserCreate
-from chalicelib.errors import InvalidInput
-from chalicelib.qbwc.qwc import QwcUrlError
+from chalicelib.errors import Conflict
+from chalicelib.qbwc.public_url import PublicUrlError
 from chalicelib.settings import get_settings
 
 users_blueprint = Blueprint(__name__)
@@ -61,10 +61,11 @@ def qwc(connector_id: str, username: str) -> Response:
     connector = get_store().connectors.get(connector_id)
     try:
         filename, content = qwc_download(
-            get_store(), connector, username, qbwc_url=get_settings().qbwc_url, now=iso(get_clock().now())
+            get_store(), connector, username, public_url=get_settings().public_url, now=iso(get_clock().now())
         )
-    except QwcUrlError as exc:
-        raise InvalidInput(str(exc), code="public_url_not_https") from exc
+    except PublicUrlError as exc:
+        # The server's setting, not the request, is wrong: nothing the caller sends can fix it.
+        raise Conflict(str(exc), code="public_url_not_usable") from exc
     return Response(
         body=content.decode("utf-8"),
         status_code=200,

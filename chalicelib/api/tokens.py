@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.admin.tokens import issue_token
+from chalicelib.admin.tokens import is_token_id, issue_token
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
 from chalicelib.domain.api_token import ApiTokenCreate
+from chalicelib.errors import NotFound
 
 tokens_blueprint = Blueprint(__name__)
 bp = tokens_blueprint
@@ -35,5 +36,8 @@ def create() -> Response:
 @api_route
 def revoke(token_id: str) -> Response:
     require_scope(bp, "admin")
+    # An id no token can have is not looked up: one over DynamoDB's key size limit would fail as a 500.
+    if not is_token_id(token_id):
+        raise NotFound("no token with that id", code="token_not_found")
     get_store().tokens.revoke(token_id)
     return json_response({"id": token_id, "revoked": True})

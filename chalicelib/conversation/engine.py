@@ -45,13 +45,18 @@ class ConversationState:
     paid_sync: bool = False
     unsuccessful: str | None = None  # why the conversation could not finish
     finished: bool = False
+    # Answers in a row that matched none of the requests out (QBWC's guide: unexpected data); see service.
+    unmatched_answers: int = 0
+    last_seen: str = ""  # the last callback this conversation got, for the message if it ends early
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
-        return cls(**data)
+        known = cls.__dataclass_fields__
+        # A session saved by an older version may lack newer fields (defaults apply) or carry retired ones.
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 def build_steps(state: ConversationState, *, page_size: int) -> list[Step]:
@@ -67,6 +72,11 @@ def build_steps(state: ConversationState, *, page_size: int) -> list[Step]:
 
 class StuckConversation(RuntimeError):
     """Steps remain but none can send anything: a bug, reported as an unsuccessful conversation."""
+
+
+class UnrenderableRequest(StuckConversation):
+    """A step could not build its request (text XML cannot carry got past every check): ends the conversation
+    as unsuccessful with the reason, never as a SOAP fault that QBWC would retry forever."""
 
 
 class ConversationEngine:
@@ -118,7 +128,11 @@ class ConversationEngine:
         for step in self._open_steps():
             if full or not step.is_ready(self.state.steps):
                 continue
-            for tag, element in step.requests(self.ctx, self._step_state(step.key)):
+            try:
+                requests = step.requests(self.ctx, self._step_state(step.key))
+            except ValueError as exc:  # lxml refuses text XML cannot carry
+                raise UnrenderableRequest(f"the {step.key} step could not build its request: {exc}") from exc
+            for tag, element in requests:
                 request_id = f"{step.key}{_SEPARATOR}{tag}"
                 element.set("requestID", request_id)
                 element_size = len(etree.tostring(element))
@@ -149,6 +163,8 @@ class ConversationEngine:
         """
         responses = index_by_request_id(parse_response_message(response_xml))
         outstanding = self.state.outstanding or {}
+        matched = any(request_id in responses for request_id in outstanding)
+        self.state.unmatched_answers = 0 if matched or not outstanding else self.state.unmatched_answers + 1
         for request_id, key in outstanding.items():
             tag = request_id.split(_SEPARATOR, 1)[1]
             response = responses.get(request_id)

@@ -45,7 +45,7 @@ class StepContext:
     connector: Connector
     company: CompanyInfo
     now: str
-    generation: str  # the ticket: tags list pages written by this conversation
+    generation: str  # the conversation id: tags list pages and transfer history entries of this conversation
     list_sink: QbListSink
     list_source: QbListSource
     ports: TransferPorts | None = None  # storage for transfer steps (None when a conversation has none)

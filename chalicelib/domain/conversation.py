@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.domain.base import StoredModel
 
@@ -54,10 +57,24 @@ class TransferCounts(StoredModel):
     failed: int = 0
 
 
+def new_conversation_id() -> str:
+    """A conversation's public id. It is no credential: the QBWC ticket never leaves the SOAP exchange."""
+    return "cv_" + secrets.token_hex(12)
+
+
+def legacy_conversation_id(ticket: str) -> str:
+    """The public id of a conversation stored before conversations had one (derived, one-way, from its ticket).
+
+    Transfer histories written then name the ticket; both sides map through this function, so old links still
+    meet and no ticket is ever shown.
+    """
+    return "cv_" + hashlib.sha256(f"conversation\n{ticket}".encode()).hexdigest()[:24]
+
+
 class Conversation(StoredModel):
     """One entry of a connector's conversation log."""
 
-    ticket: str
+    id: str
     connector_id: str
     user: str
     started_at: str
@@ -74,6 +91,16 @@ class Conversation(StoredModel):
     company_file_location: str | None = None
     progress: int = 0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_legacy_ticket(cls, data: Any) -> Any:
+        # Entries stored before conversations had a public id carry the ticket instead; it is never kept.
+        if isinstance(data, dict) and "ticket" in data:
+            data = dict(data)
+            ticket = str(data.pop("ticket") or "")
+            data.setdefault("id", legacy_conversation_id(ticket))
+        return data
+
 
 def finished_status(*, unsuccessful: bool, error_kinds: set[str], has_configuration_issues: bool) -> str:
     """The status of an ended conversation, by the precedence of product.md."""
@@ -85,3 +112,19 @@ def finished_status(*, unsuccessful: bool, error_kinds: set[str], has_configurat
     if has_configuration_issues:
         return ConversationStatus.CONFIGURATION_ISSUES.value
     return ConversationStatus.SUCCESS.value
+
+
+def abandoned_message(idle_seconds: int) -> str:
+    """Why a session with no callback for the idle time ended."""
+    return (
+        f"QuickBooks Web Connector stopped calling for {_duration(idle_seconds)}; the session was abandoned. "
+        "Usual causes: QBWC was closed or the update cancelled, the PC went to sleep, or the network dropped. "
+        "Nothing is lost or sent twice: the next scheduled update picks up the remaining work."
+    )
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar, get_args
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from chalicelib.domain.base import StrictModel
+from chalicelib.domain.xml_text import bad_xml_char, describe_char
 
 MappingKind = Literal[
     "billing-codes", "expense-categories", "lines-of-business", "resources", "payroll-categories"
@@ -233,9 +234,9 @@ class NameTooLong(InvalidQbName):
     """One level of a name is over QuickBooks' limit; the name is not shortened, the transfer must fail."""
 
     def __init__(self, *, what: str, name: str, segment: str, limit: int, fix: str) -> None:
-        where = "it" if segment == name else f"its level {segment!r}"
+        where = "it" if segment == name else f"its level '{segment}'"
         super().__init__(
-            f"The {what} would be {name!r}, but {where} has {len(segment)} characters and QuickBooks "
+            f"The {what} would be '{name}', but {where} has {len(segment)} characters and QuickBooks "
             f"allows {limit} per level. Names are never shortened (two names cut to the same characters "
             f"would become one QuickBooks object). To fix it, {fix}.",
             what=what,
@@ -343,9 +344,19 @@ def render_name(
             text.append(piece.replace(QB_SEPARATOR, "-"))
     levels = [level.strip() for level in "".join(text).split(OUR_SEPARATOR)]
     full_name = QB_SEPARATOR.join(levels)
+    char = bad_xml_char(full_name)
+    if char is not None:
+        shown = full_name.replace(char, "?")
+        raise InvalidQbName(
+            f"The {what} would be '{shown}', which holds the character {describe_char(char)}; QuickBooks' XML "
+            f"cannot carry it. To fix it, {fix}.",
+            what=what,
+            name=shown,
+            fix=fix,
+        )
     if any(not level for level in levels):
         raise InvalidQbName(
-            f"The {what} would be {full_name!r}, which has an empty level (a placeholder with no value, "
+            f"The {what} would be '{full_name}', which has an empty level (a placeholder with no value, "
             f"or '~' at an end or twice in a row). To fix it, {fix}.",
             what=what,
             name=full_name,
@@ -353,7 +364,7 @@ def render_name(
         )
     if len(levels) > MAX_LEVELS:
         raise InvalidQbName(
-            f"The {what} would be {full_name!r}, {len(levels)} levels deep; QuickBooks allows {MAX_LEVELS}. "
+            f"The {what} would be '{full_name}', {len(levels)} levels deep; QuickBooks allows {MAX_LEVELS}. "
             f"To fix it, {fix}.",
             what=what,
             name=full_name,
@@ -381,10 +392,10 @@ def customer_name(conventions: NamingConventions, organization: Organization) ->
         conventions.customer,
         {"organization": organization.name, "organization_id": organization.id},
         limit=PARTY_NAME_LIMIT,
-        what=f"customer name for organization {organization.id!r}",
+        what=f"customer name for organization '{organization.id}'",
         fix=(
             f"shorten the organization's name in the source application, or change the customer naming "
-            f"convention {conventions.customer!r}"
+            f"convention '{conventions.customer}'"
         ),
     )
 
@@ -403,9 +414,9 @@ def item_name(conventions: NamingConventions, billing_code: str, **extra: str) -
         conventions.item,
         values,
         limit=ITEM_NAME_LIMIT,
-        what=f"item name for billing code {billing_code!r}",
+        what=f"item name for billing code '{billing_code}'",
         fix=(
-            f"map billing code {billing_code!r} to an existing QuickBooks item (billing-codes mapping), or "
-            f"change the item naming convention {conventions.item!r}"
+            f"map billing code '{billing_code}' to an existing QuickBooks item (billing-codes mapping), or "
+            f"change the item naming convention '{conventions.item}'"
         ),
     )

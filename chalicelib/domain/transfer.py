@@ -7,9 +7,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chalicelib.domain.base import StoredModel
+from chalicelib.domain.conversation import legacy_conversation_id
 
 TransferKind = Literal["invoices", "timesheets", "expense-reports", "purchase-orders"]
 TransferStatus = Literal["queued", "in_flight", "transferred", "failed", "needs_attention", "cancelled"]
@@ -50,8 +51,19 @@ class TransferError(StoredModel):
 class HistoryEntry(StoredModel):
     at: str
     status: str
-    ticket: str | None = None
+    conversation: str | None = None  # the public id of the conversation that made the change
     note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _conversation_from_legacy_ticket(cls, data: Any) -> Any:
+        # Entries written before conversations had a public id named the QBWC ticket: never shown again.
+        if isinstance(data, dict) and "ticket" in data:
+            data = dict(data)
+            ticket = data.pop("ticket")
+            if ticket and not data.get("conversation"):
+                data["conversation"] = legacy_conversation_id(str(ticket))
+        return data
 
 
 class Transfer(StoredModel):
@@ -72,18 +84,31 @@ class Transfer(StoredModel):
     qb_ref_number: str | None = None
     qb_time_created: str | None = None
     paid_date: str | None = None
-    in_flight_ticket: str | None = None
+    in_flight_conversation: str | None = None  # the conversation whose message carries it (while in_flight)
     error: TransferError | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
-    def record(self, status: TransferStatus, at: str, *, ticket: str | None = None, note: str = "") -> None:
+    @model_validator(mode="before")
+    @classmethod
+    def _in_flight_from_legacy_ticket(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "in_flight_ticket" in data:
+            data = dict(data)
+            ticket = data.pop("in_flight_ticket")
+            if ticket and not data.get("in_flight_conversation"):
+                data["in_flight_conversation"] = legacy_conversation_id(str(ticket))
+        return data
+
+    def record(
+        self, status: TransferStatus, at: str, *, conversation: str | None = None, note: str = ""
+    ) -> None:
         """Move to ``status`` and say so in the history (the newest 50 entries are kept)."""
         self.status = status
         self.updated_at = at
-        self.history = [*self.history, HistoryEntry(at=at, status=status, ticket=ticket, note=note)][-50:]
+        entry = HistoryEntry(at=at, status=status, conversation=conversation, note=note)
+        self.history = [*self.history, entry][-50:]
 
     def public(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"in_flight_ticket"})
+        return self.model_dump(exclude={"in_flight_conversation"})
 
 
 def transfer_id(kind: str, source_id: str) -> str:

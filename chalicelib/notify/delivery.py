@@ -1,9 +1,10 @@
 """Sending a notice once, remembering it, and retrying the ones SES refused.
 
-Every notice the bridge sends on its own initiative (conversation notices, digests, watchdog alarms) goes through
-``deliver``: one attempt now (SES is configured for one try with short timeouts), the outcome stored in the
-notice history. A refused notice stays ``pending``; the hourly job calls ``retry_pending``, which tries again
-with a growing pause until ``NOTICE_MAX_ATTEMPTS`` attempts, then gives up (logged, kept in the history).
+Every notice the bridge sends on its own initiative (conversation notices, lock notices, digests, watchdog
+alarms) goes through ``deliver``: one attempt now (SES is configured for one try with short timeouts), the
+outcome stored in the notice history. A refused notice stays ``pending``; the hourly job calls ``retry_pending``,
+which tries again with a growing pause until ``NOTICE_MAX_ATTEMPTS`` attempts, then gives up (logged, kept in
+the history).
 """
 
 from __future__ import annotations

@@ -112,7 +112,14 @@ def when(moment: str | None) -> str:
         return moment
 
 
+# Whitespace (line breaks, tabs, Unicode line separators) and control characters: the email package refuses a
+# header holding a line break of any kind, so one such character in a connector name would drop the whole notice.
+_UNSAFE_IN_HEADER = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
 def one_line(text: str, limit: int = 160) -> str:
-    """``text`` fit for a subject header: no line breaks, at most ``limit`` characters."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    """``text`` fit for a header: every run of whitespace or control characters one space, ``limit`` at most."""
+    # A lone surrogate (from a broken "\ud800" escape in JSON) cannot be encoded: it becomes "?" instead.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    flat = _UNSAFE_IN_HEADER.sub(" ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

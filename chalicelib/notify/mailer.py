@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
+from chalicelib.notify.layout import one_line
 from chalicelib.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,23 @@ class Mailer(Protocol):
     def send(self, notice: Notice) -> None: ...
 
 
+# Caps for header values: above every notice's own subject (160), below what mail systems refuse or mangle.
+SUBJECT_LIMIT = 200
+ADDRESS_LIMIT = 320  # a 254-character address and a display name
+
+
+def _recipients(notice: Notice) -> list[str]:
+    """The notice's addresses as they go into the ``To`` header and to SES: each one line."""
+    return [address for address in (one_line(a, ADDRESS_LIMIT) for a in notice.to) if address]
+
+
 def _mime(notice: Notice, sender: str) -> EmailMessage:
+    # The one place header values are made safe: whatever a notice (or a stored one, retried) holds, a line
+    # break cannot add a header, and no control character can make the email package refuse the message.
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = ", ".join(notice.to)
-    message["Subject"] = notice.subject
+    message["From"] = one_line(sender, ADDRESS_LIMIT)
+    message["To"] = ", ".join(_recipients(notice))
+    message["Subject"] = one_line(notice.subject, SUBJECT_LIMIT)
     message["Date"] = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
     message.set_content(notice.text)
     if notice.html:
@@ -74,8 +87,8 @@ class SesMailer:
             )
             self._client = boto3.client("sesv2", region_name=self.settings.region, config=config)
         self._client.send_email(
-            FromEmailAddress=self.settings.sender_email,
-            Destination={"ToAddresses": list(notice.to)},
+            FromEmailAddress=one_line(self.settings.sender_email, ADDRESS_LIMIT),
+            Destination={"ToAddresses": _recipients(notice)},
             Content={"Raw": {"Data": bytes(_mime(notice, self.settings.sender_email))}},
         )
 

@@ -10,15 +10,15 @@ from chalicelib.domain.conversation import (
     Issue,
     TransferCounts,
     finished_status,
+    new_conversation_id,
 )
-from chalicelib.security.secrets import generate_ticket
 from chalicelib.store import Store
 
 
 def record_auth_failure(
     store: Store, *, connector_id: str, username: str, status: ConversationStatus, now: str
 ) -> tuple[str, bool]:
-    """Log an authentication failure; returns (ticket of the entry, whether it folded into an existing one).
+    """Log an authentication failure; returns (id of the entry, whether it folded into an existing one).
 
     If this user's newest entry among the Last 10 is the same failure, the attempt folds into it (a count and
     the time of the last attempt), so QBWCs retrying stale passwords cannot push real conversations out.
@@ -30,11 +30,11 @@ def record_auth_failure(
         entry.last_attempt_at = now
         entry.ended_at = now
         store.conversations.put(entry)
-        return entry.ticket, True
-    ticket = generate_ticket()
+        return entry.id, True
+    conversation_id = new_conversation_id()
     store.conversations.put(
         Conversation(
-            ticket=ticket,
+            id=conversation_id,
             connector_id=connector_id,
             user=username,
             started_at=now,
@@ -45,7 +45,7 @@ def record_auth_failure(
             message=_AUTH_MESSAGES[status],
         )
     )
-    return ticket, False
+    return conversation_id, False
 
 
 MAX_MESSAGE_LINES = 50
@@ -67,7 +67,7 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
     }
     unsuccessful = state.unsuccessful
     if unsuccessful is None and state.progress < 100 and not state.finished:
-        unsuccessful = "The session ended before all work was done."
+        unsuccessful = ended_early_message(state)
     conversation.status = finished_status(
         unsuccessful=unsuccessful is not None,
         error_kinds=error_kinds,
@@ -94,8 +94,19 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
     return conversation
 
 
-def started(ticket: str, *, connector_id: str, username: str, now: str) -> Conversation:
+def ended_early_message(state: ConversationState) -> str:
+    """Why a conversation that ended before 100 % is unsuccessful: what the bridge saw last, causes, fix."""
+    seen = f" The last thing the bridge saw was {state.last_seen}." if state.last_seen else ""
+    return (
+        f"The session ended before all work was done (at {state.progress}%).{seen} Usual causes: QuickBooks "
+        "Web Connector was closed or the update was cancelled, the PC went to sleep, or the network connection "
+        "dropped. Fix: keep the PC awake and QBWC running while it updates; the next update sends the remaining "
+        "work (documents whose answer was lost are checked in QuickBooks first, never sent twice)."
+    )
+
+
+def started(conversation_id: str, *, connector_id: str, username: str, now: str) -> Conversation:
     """A new conversation entry, In Progress."""
     return Conversation(
-        ticket=ticket, connector_id=connector_id, user=username, started_at=now, last_activity_at=now
+        id=conversation_id, connector_id=connector_id, user=username, started_at=now, last_activity_at=now
     )

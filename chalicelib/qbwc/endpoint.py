@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from chalicelib.clock import epoch, iso
 from chalicelib.errors import ConcurrentUpdate, DomainError
 from chalicelib.qbwc.service import WebConnectorService
-from chalicelib.qbwc.soap import SoapFault, parse_call, render_fault, render_result
+from chalicelib.qbwc.soap import SoapFault, parse_call, redacted_result, render_fault, render_result
 from chalicelib.store.conversations import TRANSCRIPT_RETENTION_SECONDS, TranscriptMessage
 
 log = logging.getLogger(__name__)
@@ -59,16 +59,18 @@ def handle_soap_post(service: WebConnectorService, body: bytes, *, soap_action: 
         return SoapReply(
             500, render_fault(SoapFault("The answer could not be encoded.", faultcode="soap:Server"))
         )
-    if outcome.transcript_ticket:
+    if outcome.transcript:
         now = service.clock.now()
+        kept = redacted_result(call.method, outcome.result)
+        kept_reply = reply if kept is outcome.result else render_result(call.method, kept)
         try:
             service.store.transcripts.append(
-                outcome.transcript_ticket,
+                outcome.transcript,
                 TranscriptMessage(
                     at=iso(now),
                     method=call.method,
                     request=call.redacted_envelope,
-                    response=reply.decode("utf-8"),
+                    response=kept_reply.decode("utf-8"),
                 ),
                 expires_at=epoch(now) + TRANSCRIPT_RETENTION_SECONDS,
             )

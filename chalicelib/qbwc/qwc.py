@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from lxml import etree
 
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.qbwc_user import QbwcUser
+from chalicelib.qbwc.public_url import check_public_url, qbwc_url, support_url
 
 PRODUCT = "qbwc-bridge"
 
 
-class QwcUrlError(ValueError):
-    """QBWC refuses plain http except for localhost."""
+def render_qwc(*, connector: Connector, user: QbwcUser, public_url: str, owner_id: str) -> bytes:
+    """The .qwc XML for ``user`` of ``connector``; AppName is unique per connector and user.
 
-
-def render_qwc(*, connector: Connector, user: QbwcUser, qbwc_url: str, owner_id: str) -> bytes:
-    """The .qwc XML for ``user`` of ``connector``; AppName is unique per connector and user."""
-    parts = urlsplit(qbwc_url)
-    if parts.scheme != "https" and parts.hostname not in {"localhost", "127.0.0.1"}:
-        raise QwcUrlError(
-            f"QuickBooks Web Connector requires an https URL (got {qbwc_url!r}); set PUBLIC_URL to the https "
-            "address of this API."
-        )
-    support_url = f"{parts.scheme}://{parts.netloc}/"
+    Raises ``PublicUrlError`` when QBWC would refuse ``public_url`` (plain http, an IP address).
+    """
+    check_public_url(public_url)
     root = etree.Element("QBWCXML")
     fields: list[tuple[str, str]] = [
         ("AppName", f"{PRODUCT} - {connector.name} ({user.username})"),
         ("AppID", ""),
-        ("AppURL", qbwc_url),
+        ("AppURL", qbwc_url(public_url)),
         (
             "AppDescription",
             f"Transfers documents to the QuickBooks company file of connector {connector.name}.",
         ),
-        ("AppSupport", support_url),
+        ("AppSupport", support_url(public_url)),
         ("UserName", user.username),
         ("OwnerID", owner_id),
         ("FileID", connector.file_id),

@@ -3,6 +3,9 @@
 Every callback after ``authenticate`` carries a ticket. An unknown, expired, finished or replaced ticket
 changes nothing and gets the answer that makes QBWC stop cleanly (``""`` from sendRequestXML, ``-1`` from
 receiveResponseXML, then an explanatory getLastError).
+
+The ticket is the session's only credential: it is stored only as a hash, and never leaves the SOAP exchange
+(transcripts redact it; the conversation log, transfer histories and e-mails use the conversation's own id).
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from chalicelib.conversation.engine import (
 )
 from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.connector import Connector
-from chalicelib.domain.conversation import ConversationStatus
+from chalicelib.domain.conversation import ConversationStatus, abandoned_message, new_conversation_id
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.notify.conversation_notices import notify_conversation_end
-from chalicelib.notify.mailer import Mailer, send_quietly
-from chalicelib.notify.notices import user_locked_notice
+from chalicelib.notify.mailer import Mailer
+from chalicelib.notify.notices import notify_user_locked
 from chalicelib.qbwc import conversation_log
 from chalicelib.qbwc.soap import SoapCall
 from chalicelib.qbxml.catalogue import explain_hresult
@@ -35,7 +38,7 @@ from chalicelib.security.secrets import generate_ticket, verify_secret
 from chalicelib.settings import Settings
 from chalicelib.store import Store
 from chalicelib.store.qb_lists import CommittedQbLists
-from chalicelib.store.sessions import SessionRecord
+from chalicelib.store.sessions import SessionRecord, session_key
 from chalicelib.transfers.ports import TransferPorts
 
 SERVER_VERSION = "qbwc-bridge 0.1.0"
@@ -48,15 +51,22 @@ UNKNOWN_TICKET = (
     "happening, check that only one QBWC runs this application."
 )
 REPLACED = "This session was replaced by a newer session of the same QBWC user (QBWC restarted); nothing more is done here."
-ABANDONED = "QuickBooks Web Connector stopped calling for 10 minutes; the session was abandoned."
+# A connector id no connector ever has (ids are generated hex): authentication work for unknown user names is
+# done against it, so an unknown name costs what a known one does.
+NO_CONNECTOR = "-"
+NO_USER = "~"  # no user name can hold "~", so reading it costs a read and finds nothing
+# Answers in a row that match none of the requests out before the conversation gives up (QBWC's guide:
+# answer a negative number for unexpected data).
+MAX_UNMATCHED_ANSWERS = 2
+MAX_USERNAME_LENGTH = 64
 
 
 @dataclass(frozen=True)
 class CallbackOutcome:
-    """A callback's answer and the ticket whose transcript records it (None: not recorded)."""
+    """A callback's answer and the conversation whose transcript records it (None: not recorded)."""
 
     result: str | int | list[str]
-    transcript_ticket: str | None = None
+    transcript: str | None = None  # a conversation id
 
 
 class WebConnectorService:
@@ -104,52 +114,62 @@ class WebConnectorService:
     # -- authenticate -----------------------------------------------------------------------------------
 
     def authenticate(self, username: str, password: str) -> CallbackOutcome:
-        """[ticket, status(, wait seconds)]: "" or a company file to start, "none", "busy" or "nvu"."""
+        """[ticket, status(, wait seconds)]: "" or a company file to start, "none", "busy" or "nvu".
+
+        Every ``nvu`` costs the same work (one password hash, two reads, one counted write, the log's query
+        and write), whether the user name exists, is locked, or its connector is inactive: neither the answer
+        nor its timing tells which user names exist.
+        """
         now = self.clock.now()
-        user = self.store.users.find(username) if 0 < len(username) <= 64 else None
-        # Always pay for one hash check, so timing tells nothing about which user names exist.
+        known_name = 0 < len(username) <= MAX_USERNAME_LENGTH
+        user = self.store.users.find(username if known_name else NO_USER)
         password_ok = verify_secret(password, user.password_hash if user else None)
         throwaway = generate_ticket()
         if user is None:
+            self._unknown_user_attempt(username if known_name else NO_USER, now)
             return CallbackOutcome([throwaway, "nvu"])
         connector = self.store.connectors.get(user.connector_id)
         failure: ConversationStatus | None = None
-        if user.locked:
-            failure = ConversationStatus.USER_LOCKED
-        elif not password_ok:
+        if not password_ok:
             counted = self.store.users.record_failed_attempt(user.username, now=iso(now))
-            failure = ConversationStatus.PASSWORD_INCORRECT
-            if counted.locked:  # this attempt locked it: tell a person, once
-                notice = user_locked_notice(connector, user.username, admin_url=self.settings.public_url)
-                send_quietly(self.mailer, notice)
+            failure = ConversationStatus.USER_LOCKED if user.locked else ConversationStatus.PASSWORD_INCORRECT
+            if counted.locked and not user.locked:  # this attempt locked it: tell a person, once
+                notify_user_locked(self.store, self.mailer, self.settings, now, connector, user.username)
+        elif user.locked:
+            self.store.users.record_locked_attempt(user.username, now=iso(now))
+            failure = ConversationStatus.USER_LOCKED
         else:
             self.store.users.record_login(user.username, now=iso(now))
             if not connector.active:
                 failure = ConversationStatus.CONNECTOR_INACTIVE
         if failure is not None:
-            ticket, folded = conversation_log.record_auth_failure(
+            conversation_id, folded = conversation_log.record_auth_failure(
                 self.store, connector_id=connector.id, username=user.username, status=failure, now=iso(now)
             )
             # A folded repeat adds no transcript message: a stale password retried for weeks stays one entry.
-            return CallbackOutcome([throwaway, "nvu"], transcript_ticket=None if folded else ticket)
+            return CallbackOutcome([throwaway, "nvu"], transcript=None if folded else conversation_id)
         state = self._due(connector, now)
         if state is None:
             self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
             return CallbackOutcome([throwaway, "none"])
         ticket = generate_ticket()
+        key = session_key(ticket)
         expires_at = epoch(now) + self.settings.session_idle_seconds
         lock = self.store.sessions.acquire_lock(
-            connector.id, ticket=ticket, username=user.username, now=epoch(now), expires_at=expires_at
+            connector.id, session=key, username=user.username, now=epoch(now), expires_at=expires_at
         )
         if not lock.acquired:
             self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
             wait = max(1, (lock.holder_expires_at or epoch(now)) - epoch(now))
             return CallbackOutcome([throwaway, "busy", str(wait)])
-        if lock.previous_ticket:
-            self._retire(lock.previous_ticket, now)
+        if lock.previous_session:
+            self._retire(lock.previous_session, now)
+        conversation_id = new_conversation_id()
+        state.last_seen = f"authenticate at {iso(now)}"
         self.store.sessions.create(
             SessionRecord(
-                ticket=ticket,
+                key=key,
+                conversation_id=conversation_id,
                 connector_id=connector.id,
                 username=user.username,
                 created_at=iso(now),
@@ -158,10 +178,19 @@ class WebConnectorService:
             )
         )
         self.store.conversations.put(
-            conversation_log.started(ticket, connector_id=connector.id, username=user.username, now=iso(now))
+            conversation_log.started(
+                conversation_id, connector_id=connector.id, username=user.username, now=iso(now)
+            )
         )
         self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
-        return CallbackOutcome([ticket, connector.company_file or ""], transcript_ticket=ticket)
+        return CallbackOutcome([ticket, connector.company_file or ""], transcript=conversation_id)
+
+    def _unknown_user_attempt(self, username: str, now: datetime) -> None:
+        """The store work of a refused known user, done for an unknown name (see ``authenticate``)."""
+        self.store.connectors.find(NO_CONNECTOR)
+        self.store.users.record_unknown_attempt(username, now=iso(now))
+        self.store.conversations.latest(NO_CONNECTOR)
+        self.store.users.stamp_unknown_attempt(username, now=iso(now))
 
     def _due(self, connector: Connector, now: datetime) -> ConversationState | None:
         """What a conversation would do now, or None when nothing is due (the answer is then ``none``)."""
@@ -184,13 +213,15 @@ class WebConnectorService:
             return None
         return ConversationState(lists_due=lists_due, invoices=invoices, paid_sync=paid_sync)
 
-    def _retire(self, ticket: str, now: datetime) -> None:
+    def _retire(self, key: str, now: datetime) -> None:
         """End an older session of this connector: the same user's QBWC restarted, or it went silent."""
-        old = self.store.sessions.get(ticket)
+        old = self.store.sessions.get_by_key(key)
         if old is None or old.status != "active":
             return
-        reason = REPLACED if old.expires_at > epoch(now) else ABANDONED
-        self.store.sessions.mark_replaced(ticket, reason=reason)
+        reason = (
+            REPLACED if old.expires_at > epoch(now) else abandoned_message(self.settings.session_idle_seconds)
+        )
+        self.store.sessions.mark_replaced(key, reason=reason)
         self._finish_conversation(old, ConversationState.from_dict(old.state or {}), now, unsuccessful=reason)
 
     # -- the conversation -------------------------------------------------------------------------------
@@ -212,12 +243,12 @@ class WebConnectorService:
             self.store.sessions.save(session)
         except ConcurrentUpdate:
             return
-        self.store.sessions.release_lock(session.connector_id, ticket=session.ticket)
+        self.store.sessions.release_lock(session.connector_id, session=session.key)
         self._finish_conversation(
             session,
             ConversationState.from_dict(session.state or {}),
             now,
-            unsuccessful=ABANDONED,
+            unsuccessful=abandoned_message(self.settings.session_idle_seconds),
         )
 
     def _context(
@@ -236,7 +267,7 @@ class WebConnectorService:
             connector=connector,
             company=CompanyInfo.from_dict(state.company or {}),
             now=iso(now),
-            generation=session.ticket,
+            generation=session.conversation_id,
             list_sink=self.store.qb_lists,
             list_source=lists,
             ports=ports,
@@ -254,13 +285,14 @@ class WebConnectorService:
         now = self.clock.now()
         session = self._live_session(ticket, now)
         if session is None:
-            return CallbackOutcome("", transcript_ticket=self._known(ticket))
+            return CallbackOutcome("", transcript=self._known(ticket))
+        here = session.conversation_id
         state = ConversationState.from_dict(session.state or {})
         connector = self.store.connectors.get(session.connector_id)
         if state.company is None and not self._start(
             session, connector, state, hcp_response, company_file, qbxml_version, now
         ):
-            return CallbackOutcome("", transcript_ticket=ticket)
+            return CallbackOutcome("", transcript=here)
         engine = self._engine(session, connector, state, now)
         try:
             message = engine.next_message(
@@ -269,12 +301,16 @@ class WebConnectorService:
             engine.flush()
         except StuckConversation as exc:
             self._end(session, state, now, unsuccessful=f"Internal error: {exc}.")
-            return CallbackOutcome("", transcript_ticket=ticket)
+            return CallbackOutcome("", transcript=here)
         if message is None:
             self._end(session, state, now)
-            return CallbackOutcome("", transcript_ticket=ticket)
+            return CallbackOutcome("", transcript=here)
+        state.last_seen = (
+            f"sendRequestXML at {iso(now)}: message {state.messages_answered + 1} was handed to QuickBooks "
+            "Web Connector and no answer came back"
+        )
         self._save(session, state, now)
-        return CallbackOutcome(message, transcript_ticket=ticket)
+        return CallbackOutcome(message, transcript=here)
 
     def _start(
         self,
@@ -306,7 +342,7 @@ class WebConnectorService:
                 "newer provide. Upgrade QuickBooks Desktop.",
             )
             return False
-        conversation = self.store.conversations.get(session.ticket)
+        conversation = self.store.conversations.get(session.conversation_id)
         conversation.company_file_location = company_file or None
         self.store.conversations.update_if_in_progress(conversation)
         known = connector.company_file_location
@@ -322,8 +358,9 @@ class WebConnectorService:
             state.configuration_issues.append(
                 {
                     "code": "company_file_changed",
+                    # Quoted as a person writes them: repr() would double every backslash of a Windows path.
                     "message": f"QuickBooks Web Connector is connected to a different company file than before "
-                    f"({company_file!r} instead of {known!r}); nothing was sent.",
+                    f'("{company_file}" instead of "{known}"); nothing was sent.',
                     "fix": "If the company file was moved or renamed on purpose, confirm the new location in the "
                     "connector's settings (confirm_company_file_location); otherwise open the right company file "
                     "in QuickBooks.",
@@ -340,15 +377,16 @@ class WebConnectorService:
         now = self.clock.now()
         session = self._live_session(ticket, now)
         if session is None:
-            return CallbackOutcome(-1, transcript_ticket=self._known(ticket))
+            return CallbackOutcome(-1, transcript=self._known(ticket))
+        here = session.conversation_id
         state = ConversationState.from_dict(session.state or {})
         if not state.outstanding:
             # A replayed or unexpected response: change nothing.
-            return CallbackOutcome(-1, transcript_ticket=ticket)
+            return CallbackOutcome(-1, transcript=here)
         if hresult:
             entry = explain_hresult(hresult, message)
             self._end(session, state, now, unsuccessful=f"{entry.explanation} Fix: {entry.fix}")
-            return CallbackOutcome(-1, transcript_ticket=ticket)
+            return CallbackOutcome(-1, transcript=here)
         connector = self.store.connectors.get(session.connector_id)
         engine = self._engine(session, connector, state, now)
         try:
@@ -356,7 +394,21 @@ class WebConnectorService:
             engine.flush()
         except QbResponseError as exc:
             self._end(session, state, now, unsuccessful=f"QuickBooks' answer could not be read: {exc}")
-            return CallbackOutcome(-1, transcript_ticket=ticket)
+            return CallbackOutcome(-1, transcript=here)
+        if state.unmatched_answers >= MAX_UNMATCHED_ANSWERS:
+            self._end(
+                session,
+                state,
+                now,
+                unsuccessful=f"QuickBooks' answers matched none of the requests sent, {state.unmatched_answers} "
+                "times in a row, so the conversation stopped instead of sending the same requests again. "
+                "Usual causes: another application answered for QuickBooks, or the answer was lost or "
+                "altered on the way (a proxy). Fix: make sure only QuickBooks Web Connector talks to this "
+                "address and run the update again; documents whose answer was lost are checked in QuickBooks "
+                "before anything is sent again.",
+            )
+            return CallbackOutcome(-1, transcript=here)
+        state.last_seen = f"receiveResponseXML at {iso(now)} (answer {state.messages_answered}, {progress}%)"
         if progress >= 100:
             state.finished = True
             self._end(session, state, now)
@@ -364,15 +416,15 @@ class WebConnectorService:
                 self.store.connectors.update(
                     connector.id, {"lists_read_at": iso(now), "lists_refresh_requested": False}
                 )
-            return CallbackOutcome(100, transcript_ticket=ticket)
+            return CallbackOutcome(100, transcript=here)
         self._save(session, state, now)
-        return CallbackOutcome(progress, transcript_ticket=ticket)
+        return CallbackOutcome(progress, transcript=here)
 
     def connection_error(self, ticket: str, *, hresult: str, message: str) -> CallbackOutcome:
         now = self.clock.now()
         session = self._live_session(ticket, now)
         if session is None:
-            return CallbackOutcome("done", transcript_ticket=self._known(ticket))
+            return CallbackOutcome("done", transcript=self._known(ticket))
         entry = explain_hresult(hresult, message)
         state = ConversationState.from_dict(session.state or {})
         self._end(
@@ -382,40 +434,44 @@ class WebConnectorService:
             unsuccessful=f"QuickBooks Web Connector could not connect to QuickBooks ({hresult or 'no code'}: "
             f"{message or 'no message'}). {entry.explanation} Fix: {entry.fix}",
         )
-        return CallbackOutcome("done", transcript_ticket=ticket)
+        return CallbackOutcome("done", transcript=session.conversation_id)
 
     def get_last_error(self, ticket: str) -> CallbackOutcome:
         session = self.store.sessions.get(ticket)
         if session is None:
             return CallbackOutcome(UNKNOWN_TICKET)
+        here = session.conversation_id
         if session.status == "replaced":
-            return CallbackOutcome(session.last_error or REPLACED, transcript_ticket=ticket)
-        return CallbackOutcome(
-            session.last_error or "No further work in this session.", transcript_ticket=ticket
-        )
+            return CallbackOutcome(session.last_error or REPLACED, transcript=here)
+        return CallbackOutcome(session.last_error or "No further work in this session.", transcript=here)
 
     def close_connection(self, ticket: str) -> CallbackOutcome:
         now = self.clock.now()
         session = self._live_session(ticket, now)
         if session is not None:
-            self._end(session, ConversationState.from_dict(session.state or {}), now)
-        conversation = self.store.conversations.find(ticket)
+            state = ConversationState.from_dict(session.state or {})
+            if state.progress < 100 and not state.finished and state.unsuccessful is None:
+                state.unsuccessful = conversation_log.ended_early_message(state)
+            self._end(session, state, now)
+        known = self.store.sessions.get(ticket)
+        conversation = None if known is None else self.store.conversations.find(known.conversation_id)
         if conversation is None or conversation.status == ConversationStatus.IN_PROGRESS:
-            return CallbackOutcome("OK", transcript_ticket=self._known(ticket))
-        return CallbackOutcome(f"OK: {conversation.status}", transcript_ticket=ticket)
+            return CallbackOutcome("OK", transcript=None if conversation is None else conversation.id)
+        return CallbackOutcome(f"OK: {conversation.status}", transcript=conversation.id)
 
     # -- persistence -------------------------------------------------------------------------------------
 
     def _known(self, ticket: str) -> str | None:
-        """Record a late callback in the transcript only if the conversation exists."""
-        return ticket if self.store.conversations.find(ticket) is not None else None
+        """Record a late callback in the transcript of its conversation, if the ticket was ever ours."""
+        session = self.store.sessions.get(ticket)
+        return None if session is None else session.conversation_id
 
     def _save(self, session: SessionRecord, state: ConversationState, now: datetime) -> None:
         session.state = state.to_dict()
         session.expires_at = epoch(now) + self.settings.session_idle_seconds
         self.store.sessions.save(session)
         self.store.sessions.extend_lock(
-            session.connector_id, ticket=session.ticket, expires_at=session.expires_at
+            session.connector_id, session=session.key, expires_at=session.expires_at
         )
 
     def _end(
@@ -434,7 +490,7 @@ class WebConnectorService:
         session.state = state.to_dict()
         session.last_error = last_error or state.unsuccessful or ""
         self.store.sessions.save(session)
-        self.store.sessions.release_lock(session.connector_id, ticket=session.ticket)
+        self.store.sessions.release_lock(session.connector_id, session=session.key)
         self._finish_conversation(session, state, now)
 
     def _finish_conversation(
@@ -447,7 +503,7 @@ class WebConnectorService:
     ) -> None:
         if unsuccessful and state.unsuccessful is None:
             state.unsuccessful = unsuccessful
-        conversation = self.store.conversations.find(session.ticket)
+        conversation = self.store.conversations.find(session.conversation_id)
         if conversation is None or conversation.status != ConversationStatus.IN_PROGRESS:
             return  # ended already: the first ending stands
         finished = conversation_log.finish(conversation, state, now=iso(now))
@@ -456,7 +512,8 @@ class WebConnectorService:
             notify_conversation_end(self.store, self.mailer, self.settings, now, finished)
 
 
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?")
+# Up to 9 digits a part: a longer run is no version QBWC has (and int() of thousands of digits is refused).
+_VERSION = re.compile(r"^\s*(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(?!\d)")
 
 
 def client_version_answer(version: str) -> str:

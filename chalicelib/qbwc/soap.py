@@ -11,7 +11,7 @@ from typing import Literal
 
 from lxml import etree
 
-from chalicelib.safe_xml import MalformedXmlError, UnsafeXmlError, local_name, parse_xml
+from chalicelib.safe_xml import MalformedXmlError, OversizeXmlError, UnsafeXmlError, local_name, parse_xml
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 QBWC_NS = "http://developer.intuit.com/"
@@ -55,9 +55,14 @@ CALLBACKS: dict[str, CallbackSpec] = {
     "interactiveRejected": CallbackSpec((("wcTicket", False), ("reason", False)), "string"),
 }
 
-# Parameters whose values never reach logs or transcripts.
-SECRET_PARAMS = frozenset({"strPassword"})
+# Parameters whose values never reach logs or transcripts: the password, and the ticket (the session's only
+# credential: a transcript is readable through the admin API).
+SECRET_PARAMS = frozenset({"strPassword", "ticket", "wcTicket"})
 REDACTED = "***"
+# A QBWC callback is a handful of elements; qbXML travels escaped inside one of them. Some QBWC builds send
+# the response as raw child elements instead: a large list page is tens of thousands of elements. Anything
+# far beyond is refused before parsing, so no unauthenticated posting can cost seconds of parsing.
+MAX_SOAP_ELEMENTS = 200_000
 
 
 class SoapFault(Exception):
@@ -90,7 +95,9 @@ def parse_call(body: bytes, *, max_bytes: int, soap_action: str | None = None) -
     if not body.strip():
         raise SoapFault("The request body is empty; expected a SOAP 1.1 envelope.")
     try:
-        root = parse_xml(body)
+        root = parse_xml(body, max_elements=MAX_SOAP_ELEMENTS)
+    except OversizeXmlError as exc:
+        raise SoapFault(f"Refused: {exc}; a QBWC callback is far smaller.") from exc
     except UnsafeXmlError as exc:
         raise SoapFault(f"Refused: {exc}.") from exc
     except MalformedXmlError as exc:
@@ -153,6 +160,13 @@ def _redacted(root: etree._Element, call: etree._Element) -> str:
 def _envelope() -> tuple[etree._Element, etree._Element]:
     envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV})
     return envelope, etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+
+
+def redacted_result(method: str, result: str | int | list[str]) -> str | int | list[str]:
+    """``result`` as a transcript keeps it: authenticate's ticket replaced (the session's only credential)."""
+    if method == "authenticate" and isinstance(result, list) and result:
+        return [REDACTED, *result[1:]]
+    return result
 
 
 def render_result(method: str, result: str | int | list[str]) -> bytes:

@@ -8,7 +8,6 @@ OWASP recommendation for that function.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import secrets
@@ -45,24 +44,29 @@ def hash_secret(secret: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
     return f"{_SCHEME}${iterations}${_b64(salt)}${_b64(digest)}"
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    # Verifying against this when a user does not exist costs the same time as a real check. Made on first
-    # use, not at import, to keep cold starts fast.
-    return hash_secret("timing-equaliser")
+# Checked against when there is no usable stored hash (no such user or token): the same PBKDF2 work as a real
+# check, with nothing to match. A fixed salt and an all-zero digest need no hashing of their own, so the first
+# miss of a process costs no more than later ones.
+_NO_HASH = (PBKDF2_ITERATIONS, bytes(16), bytes(64))
+
+
+def _parse(stored_hash: str) -> tuple[int, bytes, bytes] | None:
+    """(iterations, salt, digest) of a stored hash; None for one this module did not write."""
+    try:
+        scheme, iterations_text, salt_b64, digest_b64 = stored_hash.split("$")
+        iterations = int(iterations_text)
+        salt = base64.b64decode(salt_b64)
+        digest = base64.b64decode(digest_b64)
+    except ValueError:
+        return None
+    if scheme != _SCHEME or iterations < 1:
+        return None
+    return iterations, salt, digest
 
 
 def verify_secret(secret: str, stored_hash: str | None) -> bool:
-    """True when ``secret`` matches ``stored_hash``; constant-time, and as slow for a missing hash."""
-    candidate = stored_hash or _dummy_hash()
-    try:
-        scheme, iterations_text, salt_b64, digest_b64 = candidate.split("$")
-        iterations = int(iterations_text)
-        salt = base64.b64decode(salt_b64)
-        expected = base64.b64decode(digest_b64)
-    except ValueError:
-        return False
-    if scheme != _SCHEME:
-        return False
+    """True when ``secret`` matches ``stored_hash``; constant-time, as slow for a missing or unusable hash."""
+    parsed = _parse(stored_hash) if stored_hash else None
+    iterations, salt, expected = parsed or _NO_HASH
     actual = hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations)
-    return hmac.compare_digest(actual, expected) and stored_hash is not None
+    return hmac.compare_digest(actual, expected) and parsed is not None

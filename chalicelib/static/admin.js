@@ -149,7 +149,7 @@ function renderConnectors() {
       className: "dot " + statusClass(conv.status),
       title: conv.message ? `${conv.status}\n${conv.message}` : conv.status,
       "aria-label": `${conv.status}, ${when(conv.started_at)}: show transcript`,
-      "data-ticket": conv.ticket,
+      "data-conversation": conv.id,
       onclick: guarded(() => showTranscript(conv)),
     })));
     const sync = c.last_sync;
@@ -179,7 +179,7 @@ function fillConnectorSelects() {
 }
 
 async function showTranscript(conversation) {
-  const data = await api("GET", `api/conversations/${encodeURIComponent(conversation.ticket)}/transcript`);
+  const data = await api("GET", `api/conversations/${encodeURIComponent(conversation.id)}/transcript`);
   $("transcript-status").textContent = `${conversation.status} (started ${when(conversation.started_at)})`
     + (conversation.message ? `: ${conversation.message}` : "");
   const parts = data.messages.map((m) => el("details", {},

@@ -14,6 +14,11 @@ from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, 
 CLAIM_SETTLE_SECONDS = 60
 
 
+# Connector ids are generated (32 hex characters); a longer one names no connector. Checking before a read
+# keeps an id over DynamoDB's key size limit from becoming a 500.
+MAX_ID_LENGTH = 100
+
+
 def _key(connector_id: str) -> dict[str, str]:
     return {"PK": f"CONNECTOR#{connector_id}", "SK": "CONNECTOR"}
 
@@ -97,12 +102,21 @@ class ConnectorRepository:
                 self._default_id = str(item["connector_id"])
         return self._default_id
 
+    def find(self, connector_id: str) -> Connector | None:
+        """The connector, or None (an id no connector can have is not looked up)."""
+        if not connector_id or len(connector_id) > MAX_ID_LENGTH:
+            return None
+        item = self._table.get_item(Key=_key(connector_id), ConsistentRead=True).get("Item")
+        return None if item is None else Connector.model_validate(strip_keys(plain(item)))
+
     def get(self, connector_id: str) -> Connector:
         """The connector, or ``NotFound``."""
-        item = self._table.get_item(Key=_key(connector_id), ConsistentRead=True).get("Item")
-        if item is None:
-            raise NotFound(f"no connector with id {connector_id!r}", code="connector_not_found")
-        return Connector.model_validate(strip_keys(plain(item)))
+        connector = self.find(connector_id)
+        if connector is None:
+            raise NotFound(
+                f"no connector with id {connector_id[:MAX_ID_LENGTH]!r}", code="connector_not_found"
+            )
+        return connector
 
     def list(self) -> list[Connector]:
         """All connectors, oldest first (so the default comes first)."""
@@ -116,6 +130,10 @@ class ConnectorRepository:
 
     def update(self, connector_id: str, fields: dict[str, Any]) -> Connector:
         """Change ``fields`` (None removes a field) of an existing connector; returns the new connector."""
+        if not connector_id or len(connector_id) > MAX_ID_LENGTH:
+            raise NotFound(
+                f"no connector with id {connector_id[:MAX_ID_LENGTH]!r}", code="connector_not_found"
+            )
         try:
             result = self._table.update_item(
                 Key=_key(connector_id),

@@ -19,8 +19,11 @@ TRANSCRIPT_RETENTION_SECONDS = 90 * 86400
 _TRUNCATION_MARK = "\n[... truncated by qbwc-bridge: {omitted} characters omitted ...]"
 
 
-def _conversation_key(ticket: str) -> dict[str, str]:
-    return {"PK": f"TICKET#{ticket}", "SK": "CONVERSATION"}
+MAX_ID_LENGTH = 100  # ids this API gives out are far shorter; longer ones are unknown without a read
+
+
+def _conversation_key(conversation_id: str) -> dict[str, str]:
+    return {"PK": f"CONVERSATION#{conversation_id}", "SK": "CONVERSATION"}
 
 
 class ConversationRepository:
@@ -30,9 +33,9 @@ class ConversationRepository:
     @staticmethod
     def _item(conversation: Conversation) -> dict[str, Any]:
         return {
-            **_conversation_key(conversation.ticket),
+            **_conversation_key(conversation.id),
             "GSI1PK": f"CONNECTOR#{conversation.connector_id}",
-            "GSI1SK": f"CONV#{conversation.started_at}#{conversation.ticket}",
+            "GSI1SK": f"CONV#{conversation.started_at}#{conversation.id}",
             **conversation.model_dump(exclude_none=True),
         }
 
@@ -55,16 +58,18 @@ class ConversationRepository:
             raise
         return True
 
-    def find(self, ticket: str) -> Conversation | None:
-        if not ticket or len(ticket) > 200:
+    def find(self, conversation_id: str) -> Conversation | None:
+        if not conversation_id or len(conversation_id) > MAX_ID_LENGTH:
             return None
-        item = self._table.get_item(Key=_conversation_key(ticket), ConsistentRead=True).get("Item")
+        item = self._table.get_item(Key=_conversation_key(conversation_id), ConsistentRead=True).get("Item")
         return None if item is None else Conversation.model_validate(strip_keys(plain(item)))
 
-    def get(self, ticket: str) -> Conversation:
-        conversation = self.find(ticket)
+    def get(self, conversation_id: str) -> Conversation:
+        conversation = self.find(conversation_id)
         if conversation is None:
-            raise NotFound(f"no conversation with ticket {ticket!r}", code="conversation_not_found")
+            raise NotFound(
+                f"no conversation with id {conversation_id[:MAX_ID_LENGTH]!r}", code="conversation_not_found"
+            )
         return conversation
 
     def latest(self, connector_id: str, limit: int = 10) -> list[Conversation]:
@@ -110,11 +115,11 @@ class TranscriptRepository:
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def append(self, ticket: str, message: TranscriptMessage, *, expires_at: int) -> None:
+    def append(self, conversation_id: str, message: TranscriptMessage, *, expires_at: int) -> None:
         """Store one exchange (compressed, capped). ``expires_at`` is when DynamoDB may drop it."""
         self._table.put_item(
             Item={
-                "PK": f"TICKET#{ticket}",
+                "PK": f"CONVERSATION#{conversation_id}",
                 # The random suffix keeps two messages stamped in the same microsecond from overwriting each other.
                 "SK": f"MSG#{message.at}#{secrets.token_hex(4)}",
                 "at": message.at,
@@ -125,12 +130,12 @@ class TranscriptRepository:
             }
         )
 
-    def list(self, ticket: str) -> list[TranscriptMessage]:
+    def list(self, conversation_id: str) -> list[TranscriptMessage]:
         """The conversation's exchanges in order."""
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": {":pk": f"TICKET#{ticket}", ":prefix": "MSG#"},
+            "ExpressionAttributeValues": {":pk": f"CONVERSATION#{conversation_id}", ":prefix": "MSG#"},
         }
         while True:
             page = self._table.query(**kwargs)

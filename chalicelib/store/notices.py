@@ -37,7 +37,7 @@ from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all
 NOTICE_RETENTION = timedelta(days=90)
 DUE_PARTITION = "NOTICES_DUE"
 
-NoticeKind = Literal["conversation", "digest", "watchdog"]
+NoticeKind = Literal["conversation", "digest", "watchdog", "user_locked"]
 NoticeState = Literal["sent", "pending", "given_up"]
 
 

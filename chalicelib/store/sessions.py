@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from dataclasses import dataclass
@@ -11,11 +12,17 @@ from chalicelib.errors import ConcurrentUpdate
 from chalicelib.store.dynamodb import is_conditional_failure, plain
 
 
+def session_key(ticket: str) -> str:
+    """The stored identity of a session: the SHA-256 of its ticket (256 random bits), never the ticket."""
+    return hashlib.sha256(ticket.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class SessionRecord:
     """What persists between two QBWC callbacks of one session. ``state`` is the conversation's own JSON."""
 
-    ticket: str
+    key: str  # session_key(ticket)
+    conversation_id: str
     connector_id: str
     username: str
     created_at: str
@@ -31,19 +38,23 @@ class LockOutcome:
     """Result of trying to take a connector's lock."""
 
     acquired: bool
-    # The ticket that held the lock before (an expired session, or the same user's crashed QBWC).
-    previous_ticket: str | None = None
+    # The session that held the lock before (an expired session, or the same user's crashed QBWC).
+    previous_session: str | None = None
     # When not acquired: who holds it and until when.
     holder_username: str | None = None
     holder_expires_at: int | None = None
 
 
-def _session_key(ticket: str) -> dict[str, str]:
-    return {"PK": f"TICKET#{ticket}", "SK": "SESSION"}
+def _session_item_key(key: str) -> dict[str, str]:
+    return {"PK": f"SESSION#{key}", "SK": "SESSION"}
 
 
 def _lock_key(connector_id: str) -> dict[str, str]:
     return {"PK": f"CONNECTOR#{connector_id}", "SK": "LOCK"}
+
+
+# Tickets this server gives out are 43 characters; anything far longer is unknown without a read.
+MAX_TICKET_LENGTH = 200
 
 
 class SessionRepository:
@@ -51,7 +62,7 @@ class SessionRepository:
         self._table = table
 
     def acquire_lock(
-        self, connector_id: str, *, ticket: str, username: str, now: int, expires_at: int
+        self, connector_id: str, *, session: str, username: str, now: int, expires_at: int
     ) -> LockOutcome:
         """Take the connector's lock unless another user's live session holds it.
 
@@ -61,7 +72,7 @@ class SessionRepository:
             result = self._table.put_item(
                 Item={
                     **_lock_key(connector_id),
-                    "ticket": ticket,
+                    "session": session,
                     "username": username.lower(),
                     "expires_at": expires_at,
                     "ttl": expires_at + 86400,
@@ -82,22 +93,22 @@ class SessionRepository:
                 holder_expires_at=holder.get("expires_at"),
             )
         old = plain(result.get("Attributes") or {})
-        return LockOutcome(acquired=True, previous_ticket=old.get("ticket"))
+        return LockOutcome(acquired=True, previous_session=old.get("session"))
 
     def conversation_running(self, connector_id: str, *, now: int) -> bool:
         """Whether a live session holds the connector's lock."""
         item = self._table.get_item(Key=_lock_key(connector_id), ConsistentRead=True).get("Item")
         return item is not None and int(item["expires_at"]) >= now
 
-    def extend_lock(self, connector_id: str, *, ticket: str, expires_at: int) -> bool:
-        """Push the lock's expiry out; False if this ticket no longer holds it."""
+    def extend_lock(self, connector_id: str, *, session: str, expires_at: int) -> bool:
+        """Push the lock's expiry out; False if this session no longer holds it."""
         try:
             self._table.update_item(
                 Key=_lock_key(connector_id),
                 UpdateExpression="SET expires_at = :e, #ttl = :ttl",
-                ConditionExpression="ticket = :t",
-                ExpressionAttributeNames={"#ttl": "ttl"},
-                ExpressionAttributeValues={":e": expires_at, ":ttl": expires_at + 86400, ":t": ticket},
+                ConditionExpression="#session = :s",
+                ExpressionAttributeNames={"#ttl": "ttl", "#session": "session"},
+                ExpressionAttributeValues={":e": expires_at, ":ttl": expires_at + 86400, ":s": session},
             )
         except Exception as exc:
             if is_conditional_failure(exc):
@@ -105,13 +116,14 @@ class SessionRepository:
             raise
         return True
 
-    def release_lock(self, connector_id: str, *, ticket: str) -> None:
-        """Give the lock up, only if this ticket still holds it."""
+    def release_lock(self, connector_id: str, *, session: str) -> None:
+        """Give the lock up, only if this session still holds it."""
         try:
             self._table.delete_item(
                 Key=_lock_key(connector_id),
-                ConditionExpression="ticket = :t",
-                ExpressionAttributeValues={":t": ticket},
+                ConditionExpression="#session = :s",
+                ExpressionAttributeNames={"#session": "session"},
+                ExpressionAttributeValues={":s": session},
             )
         except Exception as exc:
             if not is_conditional_failure(exc):
@@ -121,15 +133,20 @@ class SessionRepository:
         self._table.put_item(Item=self._item(session), ConditionExpression="attribute_not_exists(PK)")
 
     def get(self, ticket: str) -> SessionRecord | None:
-        """The session, or None for an unknown ticket (expiry is the caller's check: TTL deletion lags)."""
-        if not ticket or len(ticket) > 200:
+        """The session of ``ticket``, or None for an unknown one (expiry is the caller's check: TTL lags)."""
+        if not ticket or len(ticket) > MAX_TICKET_LENGTH:
             return None
-        item = self._table.get_item(Key=_session_key(ticket), ConsistentRead=True).get("Item")
+        return self.get_by_key(session_key(ticket))
+
+    def get_by_key(self, key: str) -> SessionRecord | None:
+        """The session stored under ``key`` (``session_key`` of its ticket), or None."""
+        item = self._table.get_item(Key=_session_item_key(key), ConsistentRead=True).get("Item")
         if item is None:
             return None
         item = plain(item)
         return SessionRecord(
-            ticket=item["ticket"],
+            key=item["key"],
+            conversation_id=item["conversation_id"],
             connector_id=item["connector_id"],
             username=item["username"],
             created_at=item["created_at"],
@@ -156,11 +173,11 @@ class SessionRepository:
                 raise ConcurrentUpdate("the session changed while this callback ran") from exc
             raise
 
-    def mark_replaced(self, ticket: str, *, reason: str) -> None:
+    def mark_replaced(self, key: str, *, reason: str) -> None:
         """End an old session that a newer one took over; ``reason`` is what its getLastError says."""
         try:
             self._table.update_item(
-                Key=_session_key(ticket),
+                Key=_session_item_key(key),
                 UpdateExpression="SET #s = :replaced, last_error = :reason, version = version + :one",
                 ConditionExpression="attribute_exists(PK) AND #s = :active",
                 ExpressionAttributeNames={"#s": "status"},
@@ -178,8 +195,9 @@ class SessionRepository:
     @staticmethod
     def _item(session: SessionRecord) -> dict[str, Any]:
         return {
-            **_session_key(session.ticket),
-            "ticket": session.ticket,
+            **_session_item_key(session.key),
+            "key": session.key,
+            "conversation_id": session.conversation_id,
             "connector_id": session.connector_id,
             "username": session.username,
             "created_at": session.created_at,

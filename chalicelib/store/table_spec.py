@@ -11,9 +11,9 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | QuickBooks list (head)   | CONNECTOR#<id>             | QBLIST#<list>              |                      |                             |
 | QuickBooks list (page)   | CONNECTOR#<id>             | QBLIST#<list>#<gen>#<n>    |                      |                             |
 | QBWC user                | QBWCUSER#<username lower>  | QBWCUSER                   | CONNECTOR#<id>       | USER#<username lower>       |
-| session (ticket)         | TICKET#<ticket>            | SESSION                    |                      |                             |
-| conversation             | TICKET#<ticket>            | CONVERSATION               | CONNECTOR#<id>       | CONV#<started_at>#<ticket>  |
-| transcript message       | TICKET#<ticket>            | MSG#<seq>                  |                      |                             |
+| session                  | SESSION#<sha256(ticket)>   | SESSION                    |                      |                             |
+| conversation             | CONVERSATION#<id>          | CONVERSATION               | CONNECTOR#<id>       | CONV#<started_at>#<id>      |
+| transcript message       | CONVERSATION#<id>          | MSG#<at>#<random>          |                      |                             |
 | API token                | TOKEN#<token id>           | TOKEN                      | TOKENS               | <created_at>#<id>           |
 | mapping set              | CONNECTOR#<id>             | MAPPING#<kind>             |                      |                             |
 | naming conventions       | CONNECTOR#<id>             | NAMING                     |                      |                             |
@@ -29,6 +29,9 @@ carry no GSI1 key and drop out of it. GSI2 lists every transfer: ``TRANSFERS`` /
 - Users of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with USER#``.
 - Organization routes: one item whose ``routes`` map holds org id -> connector id (unrouted organizations
   go to the default connector), changed by conditional writes on its ``version``.
+- A session is found by the SHA-256 of its ticket: the table never holds a live ticket (a copy of the table
+  or a log of its keys cannot drive a session), and the ticket never leaves the SOAP exchange. A conversation
+  has its own public id; its session and transfer histories point to it by that id.
 - Sessions, locks and transcripts carry ``ttl`` (epoch seconds) so DynamoDB removes them; code also checks
   ``expires_at`` because expired items linger until DynamoDB gets round to deleting them.
 """

@@ -8,6 +8,13 @@ from chalicelib.domain.api_token import ApiToken
 from chalicelib.errors import NotFound
 from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, strip_keys
 
+# Far above any issued id, far below DynamoDB's key size limit (a longer key is a ValidationException, a 500).
+MAX_TOKEN_ID_LENGTH = 100
+
+
+def _usable(token_id: str) -> bool:
+    return 0 < len(token_id) <= MAX_TOKEN_ID_LENGTH
+
 
 def _key(token_id: str) -> dict[str, str]:
     return {"PK": f"TOKEN#{token_id}", "SK": "TOKEN"}
@@ -29,7 +36,7 @@ class TokenRepository:
         )
 
     def find(self, token_id: str) -> ApiToken | None:
-        if not token_id or len(token_id) > 100:
+        if not _usable(token_id):
             return None
         item = self._table.get_item(Key=_key(token_id)).get("Item")
         return None if item is None else ApiToken.model_validate(strip_keys(plain(item)))
@@ -44,6 +51,9 @@ class TokenRepository:
         return [ApiToken.model_validate(strip_keys(i)) for i in items]
 
     def revoke(self, token_id: str) -> None:
+        """Mark the token revoked; ``NotFound`` (``token_not_found``) when there is no such token."""
+        if not _usable(token_id):
+            raise NotFound("no token with that id", code="token_not_found")
         try:
             self._table.update_item(
                 Key=_key(token_id),

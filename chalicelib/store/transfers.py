@@ -194,10 +194,15 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError as exc:
         raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+    # Only the shape this API gives out reaches DynamoDB: a well-formed but crafted key (other types, another
+    # partition, values over the key size limit) would otherwise fail there as a 500.
     if (
         not isinstance(key, dict)
         or set(key) != {"PK", "SK", "GSI2PK", "GSI2SK"}
+        or not all(isinstance(v, str) and 0 < len(v) <= 200 for v in key.values())
         or key["GSI2PK"] != "TRANSFERS"
+        or key["SK"] != "TRANSFER"
+        or not key["PK"].startswith("TRANSFER#")
     ):
         raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor")
     return key

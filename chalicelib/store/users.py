@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.clock import parse_iso
 from chalicelib.domain.qbwc_user import MAX_FAILED_ATTEMPTS, QbwcUser
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.store.dynamodb import is_conditional_failure, plain, query_all, strip_keys, update_arguments
 
+# User names are at most 64 characters (QbwcUserCreate); a longer one names no user.
+MAX_USERNAME_LENGTH = 64
+
 
 def _key(username: str) -> dict[str, str]:
     return {"PK": f"QBWCUSER#{username.lower()}", "SK": "QBWCUSER"}
+
+
+def _unknown_key(username: str, sk: str = "UNKNOWN") -> dict[str, str]:
+    # Names too long for a user (or for a key) share one entry: they are counted, not told apart.
+    name = username.lower() if 0 < len(username) <= MAX_USERNAME_LENGTH else "~"
+    return {"PK": f"QBWCUSER#{name}", "SK": sk}
+
+
+def _day_later(now: str) -> int:
+    return int(parse_iso(now).timestamp()) + 86400
 
 
 def _user(item: dict[str, Any]) -> QbwcUser:
@@ -41,7 +55,9 @@ class QbwcUserRepository:
             raise
 
     def find(self, username: str) -> QbwcUser | None:
-        """The user, or None."""
+        """The user, or None (a name longer than any user's is not looked up)."""
+        if not username or len(username) > MAX_USERNAME_LENGTH:
+            return None
         item = self._table.get_item(Key=_key(username), ConsistentRead=True).get("Item")
         return None if item is None else _user(item)
 
@@ -94,6 +110,30 @@ class QbwcUserRepository:
         if user.failed_attempts >= MAX_FAILED_ATTEMPTS and not user.locked:
             user = self._update(username, {"locked": True, "locked_at": now})
         return user
+
+    def record_locked_attempt(self, username: str, *, now: str) -> None:
+        """A correct password for a locked user: counted apart (it must cost what a wrong one does)."""
+        self._table.update_item(
+            Key=_key(username),
+            UpdateExpression="ADD attempts_while_locked :one SET last_locked_attempt_at = :now",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":one": 1, ":now": now},
+        )
+
+    def record_unknown_attempt(self, username: str, *, now: str) -> None:
+        """Count a sign-in with a user name no user has (kept a day: a password-spraying trace)."""
+        self._table.update_item(
+            Key=_unknown_key(username),
+            UpdateExpression="ADD attempts :one SET #ttl = :ttl",
+            ExpressionAttributeNames={"#ttl": "ttl"},
+            ExpressionAttributeValues={":one": 1, ":ttl": _day_later(now)},
+        )
+
+    def stamp_unknown_attempt(self, username: str, *, now: str) -> None:
+        """The time of the latest sign-in with an unknown user name (the log write of a known one)."""
+        self._table.put_item(
+            Item={**_unknown_key(username, "UNKNOWN_LAST"), "at": now, "ttl": _day_later(now)}
+        )
 
     def record_login(self, username: str, *, now: str) -> None:
         """A correct password: the count of wrong ones starts again."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.domain.transfer import MAX_ATTEMPTS, Transfer, TransferError, TransferStatus
+from chalicelib.domain.xml_text import describe_char, find_xml_incompatible
 from chalicelib.qbxml.catalogue import explain_status
 
 
@@ -13,33 +16,33 @@ def mark_transferred(
     ref_number: str | None,
     time_created: str | None,
     at: str,
-    ticket: str,
+    conversation: str,
     note: str = "",
 ) -> None:
     transfer.qb_txn_id = txn_id
     transfer.qb_ref_number = ref_number
     transfer.qb_time_created = time_created
     transfer.error = None
-    transfer.in_flight_ticket = None
-    transfer.record("transferred", at, ticket=ticket, note=note or f"QuickBooks TxnID {txn_id}")
+    transfer.in_flight_conversation = None
+    transfer.record("transferred", at, conversation=conversation, note=note or f"QuickBooks TxnID {txn_id}")
 
 
 def mark_failed(
-    transfer: Transfer, error: TransferError, *, at: str, ticket: str, counted: bool = True
+    transfer: Transfer, error: TransferError, *, at: str, conversation: str, counted: bool = True
 ) -> None:
     """A failed attempt; the third counted one takes the transfer out of the queue until it is requeued."""
     if counted:
         transfer.attempts += 1
     transfer.error = error
-    transfer.in_flight_ticket = None
+    transfer.in_flight_conversation = None
     status: TransferStatus = "needs_attention" if transfer.attempts >= MAX_ATTEMPTS else "failed"
-    transfer.record(status, at, ticket=ticket, note=f"{error.code}: {error.message}")
+    transfer.record(status, at, conversation=conversation, note=f"{error.code}: {error.message}")
 
 
-def requeue_quietly(transfer: Transfer, *, at: str, ticket: str, note: str) -> None:
+def requeue_quietly(transfer: Transfer, *, at: str, conversation: str, note: str) -> None:
     """Back to the queue without counting an attempt (retryable codes, lost answers)."""
-    transfer.in_flight_ticket = None
-    transfer.record("queued", at, ticket=ticket, note=note)
+    transfer.in_flight_conversation = None
+    transfer.record("queued", at, conversation=conversation, note=note)
 
 
 def error_from_status(status_code: int, status_message: str) -> TransferError:
@@ -51,4 +54,23 @@ def error_from_status(status_code: int, status_message: str) -> TransferError:
         explanation=entry.explanation,
         fix=entry.fix,
         status_code=status_code,
+    )
+
+
+def unrenderable_text_error(document: dict[str, Any]) -> TransferError | None:
+    """The error of a stored document holding text XML 1.0 cannot carry (stored before the edge refused it).
+
+    Such a document fails alone, before anything is built; the rest of the conversation goes on.
+    """
+    found = find_xml_incompatible(document)
+    if found is None:
+        return None
+    field, char = found
+    return TransferError(
+        code="unrenderable_text",
+        message=f"{field} holds the character {describe_char(char)}, which QuickBooks' XML cannot carry",
+        explanation="QuickBooks exchanges documents as XML 1.0, which has no way to carry control characters "
+        "other than tab and line breaks, so this document could never be sent as it is.",
+        fix=f"Remove the character from {field} in the source application and send the document again "
+        "(a new version replaces this one).",
     )

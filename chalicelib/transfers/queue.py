@@ -67,10 +67,17 @@ def enqueue(
         return Enqueued(existing, created=False)
     _refuse_while_running(existing, conversation_running)
     previous_status, previous_updated = existing.status, existing.updated_at
+    note = "replaced by a newer version from the source"
+    if existing.connector_id != connector_id:
+        # The new body routes elsewhere (another organization, or the organization was re-mapped): the
+        # document goes where its current routing says; nothing of it is in QuickBooks yet (see above).
+        note += f"; re-routed from connector {existing.connector_id} to {connector_id}"
+    existing.connector_id = connector_id
+    existing.organization_id = organization_id
     existing.document = document
     existing.attempts = 0
     existing.error = None
-    existing.record("queued", now, note="replaced by a newer version from the source")
+    existing.record("queued", now, note=note)
     try:
         store.replace(existing, expected_status=previous_status, expected_updated_at=previous_updated)
     except ConcurrentUpdate as exc:

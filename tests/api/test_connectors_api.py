@@ -205,7 +205,8 @@ def test_qwc_refuses_a_plain_http_public_url(
     monkeypatch.setenv("PUBLIC_URL", "http://example.com")
     get_settings.cache_clear()
     answer = client.http.get(f"/api/connectors/{connector['id']}/users/pc/qwc", headers=admin_headers)
-    assert answer.status_code == 422 and answer.json_body["error"]["code"] == "public_url_not_https"
+    assert answer.status_code == 409 and answer.json_body["error"]["code"] == "public_url_not_usable"
+    assert "https" in answer.json_body["error"]["message"]
 
 
 def test_unknown_qb_list_is_404(client: Any, admin_headers: dict[str, str]) -> None:

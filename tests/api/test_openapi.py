@@ -236,7 +236,7 @@ def test_answers_conform_to_the_document(
     api.call("PATCH", c, {"is_default": False}, **ids)  # 409
     api.call("DELETE", c, **ids)  # 409
     api.call("GET", c + "/conversations", **ids)
-    api.call("GET", "/api/conversations/{ticket}/transcript", ticket="nope")  # 404
+    api.call("GET", "/api/conversations/{conversation_id}/transcript", conversation_id="nope")  # 404
     api.call("GET", c + "/qb-lists/{list_name}", list_name="items", **ids)
     api.call("POST", c + "/refresh-lists", **ids)
     user = api.call("POST", c + "/users", {"username": "office-pc"}, **ids)

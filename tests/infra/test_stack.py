@@ -13,28 +13,61 @@ from aws_cdk.assertions import Match, Template
 from cfnlint.api import lint_file  # type: ignore[import-untyped]
 
 from chalicelib.store import table_spec
-from infra.app import build
+from infra.app import build, settings_from_context
+from infra.stack import StageSettings
 
 SENDER = "notices@example.com"
+# Settings the app also reads from the environment: cleared so that a developer's shell cannot change the stacks.
+ENVIRONMENT_SETTINGS = (
+    "PUBLIC_URL",
+    "ALARM_EMAIL",
+    "THROTTLE_RATE",
+    "THROTTLE_BURST",
+    "RESERVED_CONCURRENCY",
+)
+Synthesized = tuple[Template, dict[str, Any], Path]
 
 
-@pytest.fixture(scope="module")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[Template, dict[str, Any], Path]:
-    """The prod stack's template (as an assertions Template and as JSON) and the template file."""
-    workdir = tmp_path_factory.mktemp("cdk")
+def _synth(workdir: Path, context: dict[str, Any]) -> Synthesized:
+    """The template of the stack ``build`` makes from ``context`` (as an assertions Template, as JSON) and its file."""
     previous = os.getcwd()
     os.chdir(workdir)  # chalice.cdk.Chalice writes ./chalice.out
     try:
-        app = cdk.App(
-            outdir=str(workdir / "cdk.out"),
-            context={"stage": "prod", "sender_email": SENDER, "public_url": "https://qbwc.example.com"},
-        )
-        stack = build(app)
-        assembly = app.synth()
+        with pytest.MonkeyPatch.context() as patch:
+            for name in ENVIRONMENT_SETTINGS:
+                patch.delenv(name, raising=False)
+            app = cdk.App(outdir=str(workdir / "cdk.out"), context=context)
+            stack = build(app)
+            assembly = app.synth()
     finally:
         os.chdir(previous)
     path = Path(assembly.get_stack_by_name(stack.stack_name).template_full_path)
     return Template.from_stack(stack), json.loads(path.read_text()), path
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The prod stack with the default limits."""
+    return _synth(
+        tmp_path_factory.mktemp("cdk"),
+        {"stage": "prod", "sender_email": SENDER, "public_url": "https://qbwc.example.com"},
+    )
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The dev stack of a first deploy (no public_url) with every limit set through the context, as strings
+    (what ``-c name=value`` gives)."""
+    return _synth(
+        tmp_path_factory.mktemp("cdk-limited"),
+        {
+            "stage": "dev",
+            "sender_email": SENDER,
+            "throttle_rate": "20",
+            "throttle_burst": "40",
+            "reserved_concurrency": "5",
+        },
+    )
 
 
 def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -178,8 +211,119 @@ def test_alarms_notify_the_topic(synthesized):
     assert {"ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests"} <= throttle_metrics
 
 
-def test_cfn_lint_finds_no_errors(synthesized):
-    _, _, path = synthesized
+@pytest.mark.parametrize("stack", ["synthesized", "limited"])
+def test_cfn_lint_finds_no_errors(stack, request):
+    _, _, path = request.getfixturevalue(stack)
     matches = lint_file(path)
     errors = [str(m) for m in matches if m.rule.id.startswith("E")]
     assert not errors, "\n".join(errors)
+
+
+def _stage_throttling(rate: int, burst: int) -> list[dict[str, Any]]:
+    return [
+        {"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
+    ]
+
+
+def _api_functions(raw: dict[str, Any]) -> set[str]:
+    """The functions API Gateway may invoke (the targets of its invoke permissions)."""
+    functions = set()
+    for permission in _resources(raw, "AWS::Lambda::Permission").values():
+        props = permission["Properties"]
+        if props["Principal"] == "apigateway.amazonaws.com":
+            target = props["FunctionName"]
+            functions.add(target["Ref"] if "Ref" in target else target["Fn::GetAtt"][0])
+    return functions
+
+
+def test_api_stage_is_throttled_by_default_and_reserves_nothing(synthesized):
+    template, _, _ = synthesized
+    # The documented defaults (infra/README.md, "Limits"): 50 requests/s, bursts of 100, on every method.
+    template.has_resource_properties("AWS::Serverless::Api", {"MethodSettings": _stage_throttling(50, 100)})
+    template.all_resources_properties(
+        "AWS::Serverless::Function", {"ReservedConcurrentExecutions": Match.absent()}
+    )
+
+
+def test_limits_from_context(limited):
+    template, raw, _ = limited
+    template.has_resource_properties("AWS::Serverless::Api", {"MethodSettings": _stage_throttling(20, 40)})
+    served = _api_functions(raw)
+    assert {"APIHandler", "BearerToken"} <= served  # the API handler and the authorizer
+    functions = _resources(raw, "AWS::Serverless::Function")
+    reserved = {
+        name: f["Properties"]["ReservedConcurrentExecutions"]
+        for name, f in functions.items()
+        if "ReservedConcurrentExecutions" in f["Properties"]
+    }
+    assert reserved == dict.fromkeys(served, 5)
+    scheduled = {name for name, f in functions.items() if f["Properties"].get("Events")}
+    assert scheduled and not scheduled & set(reserved)  # no request can start these: nothing reserved
+
+
+def test_first_deploy_without_public_url_uses_the_placeholder(limited):
+    template, raw, _ = limited
+    template.has_output("QbwcUrl", {"Value": "https://qbwc-bridge-dev.example.invalid/qbwc"})
+    for function in _resources(raw, "AWS::Serverless::Function").values():
+        assert function["Properties"]["Environment"]["Variables"]["PUBLIC_URL"] == (
+            "https://qbwc-bridge-dev.example.invalid"
+        )
+
+
+def _app(context: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> cdk.App:
+    """An app with only ``context`` (no settings from the environment), run from ``tmp_path``."""
+    for name in ENVIRONMENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # if build() ever got past the checks, chalice.out would land here
+    return cdk.App(outdir=str(tmp_path / "cdk.out"), context={"sender_email": SENDER, **context})
+
+
+def test_settings_defaults_and_context_values(monkeypatch, tmp_path):
+    defaults = settings_from_context(_app({}, monkeypatch, tmp_path))
+    assert (defaults.throttle_rate, defaults.throttle_burst, defaults.reserved_concurrency) == (50, 100, None)
+    assert defaults.public_url == ""  # allowed: the first deploy, before the API URL exists
+    # Numbers from cdk.json arrive as ints, from `-c` as strings.
+    app = _app(
+        {"throttle_rate": 10, "throttle_burst": "15", "reserved_concurrency": 3}, monkeypatch, tmp_path
+    )
+    settings = settings_from_context(app)
+    assert (settings.throttle_rate, settings.throttle_burst, settings.reserved_concurrency) == (10, 15, 3)
+
+
+def test_limits_read_from_the_environment(monkeypatch, tmp_path):
+    app = _app({}, monkeypatch, tmp_path)
+    monkeypatch.setenv("THROTTLE_RATE", "7")  # what `make synth THROTTLE_RATE=7` passes
+    monkeypatch.setenv("RESERVED_CONCURRENCY", "2")
+    settings = settings_from_context(app)
+    assert (settings.throttle_rate, settings.reserved_concurrency) == (7, 2)
+
+
+@pytest.mark.parametrize("name", ["throttle_rate", "throttle_burst", "reserved_concurrency"])
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "ten", "50/s", True])
+def test_invalid_limit_stops_synth(name, value, monkeypatch, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        build(_app({name: value}, monkeypatch, tmp_path))
+    message = str(stopped.value.code)
+    assert message.startswith(f"{name} must be a positive integer") and repr(str(value)) in message
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://qbwc.example.com", "requires an https URL"),
+        ("https://203.0.113.7/api", "by IP address"),
+        ("qbwc.example.com/api", "absolute http(s) URL"),
+    ],
+)
+def test_public_url_qbwc_refuses_stops_synth(url, problem, monkeypatch, tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        build(_app({"public_url": url}, monkeypatch, tmp_path))
+    message = str(stopped.value.code)
+    assert message.startswith("public_url: ") and problem in message
+
+
+@pytest.mark.parametrize("field", ["throttle_rate", "throttle_burst", "reserved_concurrency"])
+def test_stage_settings_reject_non_positive_limits(field):
+    limits: dict[str, Any] = {field: 0}
+    with pytest.raises(ValueError, match=field):
+        StageSettings(stage="dev", sender_email=SENDER, **limits)

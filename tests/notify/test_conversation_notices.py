@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.store import Store
+from simulators.qbwc import RunLog
 from simulators.quickbooks import QuickBooksCompany
 from tests.conftest import Admin, FakeClock, connect
 from tests.notify.conftest import (
@@ -30,10 +31,13 @@ UNSUCCESSFUL = "Unsuccessful - Could not communicate with QuickBooks"
 REFUSED = 'The "RefNumber" field has an invalid value.'
 
 
-def secrets_of(admin: Admin, connector_id: str, password: str) -> list[str]:
-    """What must never be mailed: the QBWC password, the admin token, every conversation ticket."""
+def secrets_of(admin: Admin, password: str, *runs: RunLog) -> list[str]:
+    """What must never be mailed: the QBWC password, the admin token, the ticket each run was given.
+
+    The tickets come from the simulated QBWC: the server keeps none, and conversations are named by their id.
+    """
     token = admin.headers["Authorization"].removeprefix("Bearer ")
-    return [password, token, *(c["ticket"] for c in admin.conversations(connector_id))]
+    return [password, token, *(run.ticket for run in runs if run.ticket)]
 
 
 def assert_both_parts_say(mail: Mail, *phrases: str) -> None:
@@ -60,7 +64,7 @@ def test_unsuccessful_conversation_mails_what_why_and_fix(client: Any, admin: Ad
     assert what in mail.text and fix.strip() in mail.text
     assert f"/#connectors/{connector['id']}" in mail.text
     assert f'href="http://localhost:8000/#connectors/{connector["id"]}"' in mail.html
-    assert_no_secrets([mail], secrets_of(admin, connector["id"], password))
+    assert_no_secrets([mail], secrets_of(admin, password, run))
 
 
 def test_a_failed_invoice_is_named_with_quickbooks_words_and_the_fix(
@@ -72,7 +76,7 @@ def test_a_failed_invoice_is_named_with_quickbooks_words_and_the_fix(
     transfer_id = admin.enqueue(document).json_body["id"]
     company.fail_next("InvoiceAddRq", 3210, REFUSED)
 
-    connect(client, setup["qwc"], setup["password"], company).run()
+    run = connect(client, setup["qwc"], setup["password"], company).run()
 
     [mail] = outbox_mail(outbox)
     assert mail.subject == "qbwc-bridge: Main: Finished, but with errors on the following transfers: Invoice"
@@ -89,14 +93,16 @@ def test_a_failed_invoice_is_named_with_quickbooks_words_and_the_fix(
     assert error["explanation"] and f"Why: {error['explanation']}" in mail.text
     assert error["fix"] and f"How to fix: {error['fix']}" in mail.text
     assert "&quot;RefNumber&quot;" in mail.html  # escaped, not raw markup
-    assert_no_secrets([mail], secrets_of(admin, setup["id"], setup["password"]))
+    assert_no_secrets([mail], secrets_of(admin, setup["password"], run))
 
 
 def test_configuration_issues_are_mailed_with_their_fix(client: Any, admin: Admin, outbox: Path) -> None:
     connector = admin.connector(transfers={"purchase_orders": True}, notify_emails=RECIPIENTS)
     qwc, password = admin.user(connector["id"], "office-pc")
 
-    connect(client, qwc, password, QuickBooksCompany.sample(missing_accounts=["Cost of Goods Sold"])).run()
+    run = connect(
+        client, qwc, password, QuickBooksCompany.sample(missing_accounts=["Cost of Goods Sold"])
+    ).run()
 
     [mail] = outbox_mail(outbox)
     assert mail.subject == (
@@ -105,7 +111,7 @@ def test_configuration_issues_are_mailed_with_their_fix(client: Any, admin: Admi
     [issue] = admin.conversations(connector["id"])[0]["configuration_issues"]
     assert_both_parts_say(mail, "Configuration issues", "Cost of Goods Sold", "Chart of Accounts")
     assert f"How to fix: {issue['fix']}" in mail.text
-    assert_no_secrets([mail], secrets_of(admin, connector["id"], password))
+    assert_no_secrets([mail], secrets_of(admin, password, run))
 
 
 def test_a_clean_success_sends_nothing(client: Any, admin: Admin, outbox: Path) -> None:
@@ -133,8 +139,9 @@ def test_a_repeating_failure_sends_once_then_a_daily_digest(
     admin.enqueue(invoice(7, org=3))
     company.fail_next("InvoiceAddRq", 3210, REFUSED, times=3)
 
+    runs = []
     for _ in range(3):  # the third failure puts it into needs_attention
-        connect(client, setup["qwc"], setup["password"], company).run()
+        runs.append(connect(client, setup["qwc"], setup["password"], company).run())
         clock.advance(hours=2)
 
     [first] = outbox_mail(outbox)
@@ -152,7 +159,7 @@ def test_a_repeating_failure_sends_once_then_a_daily_digest(
     invoke(client, "notice_digest")
     assert len(outbox_mail(outbox)) == 2
     assert [n.kind for n in store.notices.history(setup["id"])] == ["digest", "conversation"]
-    assert_no_secrets(outbox_mail(outbox), secrets_of(admin, setup["id"], setup["password"]))
+    assert_no_secrets(outbox_mail(outbox), secrets_of(admin, setup["password"], *runs))
 
 
 def test_the_same_problem_after_a_success_or_a_day_is_news_again(
@@ -183,12 +190,12 @@ def test_ses_sends_the_notice(client: Any, admin: Admin, ses_app: None) -> None:
     admin.enqueue(invoice(7, org=3))
     company.fail_next("InvoiceAddRq", 3210, REFUSED)
 
-    connect(client, setup["qwc"], setup["password"], company).run()
+    run = connect(client, setup["qwc"], setup["password"], company).run()
 
     [mail] = ses_mail()
     assert mail.to == ", ".join(RECIPIENTS)
     assert_both_parts_say(mail, "Invoice 10007 for Client 0003 Dental", "How to fix")
-    assert_no_secrets([mail], secrets_of(admin, setup["id"], setup["password"]))
+    assert_no_secrets([mail], secrets_of(admin, setup["password"], run))
 
 
 def test_a_refused_send_does_not_fail_the_conversation_and_is_retried(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import Conversation, Issue
 from chalicelib.notify.conversation_notices import conversation_notice, notify_conversation_end
-from chalicelib.notify.mailer import Notice
+from chalicelib.notify.delivery import deliver
+from chalicelib.notify.mailer import Notice, OutboxMailer
 from chalicelib.settings import Settings
 from chalicelib.store import Store
 from chalicelib.store.notices import NoticeRecord
@@ -61,7 +65,7 @@ def test_repeats_fold_and_a_digest_keeps_what_arrived_meanwhile(store: Store) ->
 
 def _conversation(**fields: Any) -> Conversation:
     return Conversation(
-        ticket="t" * 64,
+        id="cv_" + "0" * 24,
         connector_id="c1",
         user="office-pc",
         started_at=T0,
@@ -124,3 +128,44 @@ def test_the_notifier_never_raises() -> None:
         _conversation(),
     )
     assert mailer.sent == []
+
+
+class _Refusing:
+    """A mailer that refuses every notice, as SES does with an unverified sender."""
+
+    def send(self, notice: Notice) -> None:
+        raise RuntimeError("SES is down")
+
+
+def test_windows_paths_reach_the_reader_as_written(store: Store, tmp_path: Path) -> None:
+    # Nothing between the conversation and the reader may repr() or JSON-escape text (C:\\Company...).
+    path = r"C:\Company\Acme.qbw"
+    conversation = _conversation(
+        configuration_issues=[Issue(code="company_file_changed", message=f"Connected to {path} now")]
+    )
+    notice = conversation_notice(
+        conversation, _connector("Main"), {}, public_url="http://localhost:8000", quiet_hours=24
+    )
+    record = deliver(
+        store,
+        _Refusing(),
+        notice,
+        connector_id="c1",
+        kind="conversation",
+        now=datetime(2026, 11, 20, 10, tzinfo=UTC),
+        settings=Settings(),
+    )
+    assert record is not None and record.status == "pending"
+    [stored] = store.notices.due_for_retry("9999")  # the retry sends what was stored
+    OutboxMailer(tmp_path, "bridge@example.com").send(
+        Notice(to=tuple(stored.to), subject=stored.subject, text=stored.text, html=stored.html)
+    )
+
+    [eml] = tmp_path.glob("*.eml")
+    mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    for content_type in ("plain", "html"):
+        part = mail.get_body(preferencelist=(content_type,))
+        assert part is not None
+        shown = part.get_content()
+        assert f"Connected to {path} now" in shown and "\\\\" not in shown

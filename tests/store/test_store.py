@@ -13,7 +13,7 @@ from chalicelib.domain.qbwc_user import QbwcUser
 from chalicelib.errors import ConcurrentUpdate, Conflict, NotFound
 from chalicelib.store import Store
 from chalicelib.store.conversations import TRANSCRIPT_MESSAGE_CAP_BYTES, TranscriptMessage
-from chalicelib.store.sessions import SessionRecord
+from chalicelib.store.sessions import SessionRecord, session_key
 
 NOW = "2026-11-20T09:00:00.000000Z"
 
@@ -58,24 +58,30 @@ def test_fifth_failed_attempt_locks(store: Store) -> None:
 
 def test_lock_one_conversation_per_connector(store: Store) -> None:
     sessions = store.sessions
-    first = sessions.acquire_lock("c1", ticket="t1", username="a", now=100, expires_at=700)
-    other_user = sessions.acquire_lock("c1", ticket="t2", username="b", now=200, expires_at=800)
-    same_user = sessions.acquire_lock("c1", ticket="t3", username="A", now=300, expires_at=900)
-    assert first.acquired and first.previous_ticket is None
+    first = sessions.acquire_lock("c1", session="t1", username="a", now=100, expires_at=700)
+    other_user = sessions.acquire_lock("c1", session="t2", username="b", now=200, expires_at=800)
+    same_user = sessions.acquire_lock("c1", session="t3", username="A", now=300, expires_at=900)
+    assert first.acquired and first.previous_session is None
     assert (
         not other_user.acquired and other_user.holder_username == "a" and other_user.holder_expires_at == 700
     )
-    assert same_user.acquired and same_user.previous_ticket == "t1"
+    assert same_user.acquired and same_user.previous_session == "t1"
     # A stale lock is taken over by anyone; release only by the owner.
-    assert sessions.acquire_lock("c1", ticket="t4", username="b", now=901, expires_at=1500).acquired
-    sessions.release_lock("c1", ticket="t3")
-    assert not sessions.acquire_lock("c1", ticket="t5", username="c", now=1000, expires_at=1600).acquired
-    assert not sessions.extend_lock("c1", ticket="t3", expires_at=5000)
+    assert sessions.acquire_lock("c1", session="t4", username="b", now=901, expires_at=1500).acquired
+    sessions.release_lock("c1", session="t3")
+    assert not sessions.acquire_lock("c1", session="t5", username="c", now=1000, expires_at=1600).acquired
+    assert not sessions.extend_lock("c1", session="t3", expires_at=5000)
 
 
 def test_session_writes_are_optimistic(store: Store) -> None:
     record = SessionRecord(
-        ticket="t", connector_id="c", username="u", created_at=NOW, expires_at=10, state={"a": 1}
+        key=session_key("t"),
+        conversation_id="cv_1",
+        connector_id="c",
+        username="u",
+        created_at=NOW,
+        expires_at=10,
+        state={"a": 1},
     )
     store.sessions.create(record)
     one = store.sessions.get("t")
@@ -87,6 +93,22 @@ def test_session_writes_are_optimistic(store: Store) -> None:
         store.sessions.save(two)
     stored = store.sessions.get("t")
     assert stored is not None and stored.state == {"a": 2} and stored.version == 1
+
+
+def test_the_table_never_holds_a_ticket(store: Store, table: Any) -> None:
+    ticket = "a-ticket-handed-to-qbwc"
+    record = SessionRecord(
+        key=session_key(ticket),
+        conversation_id="cv_1",
+        connector_id="c",
+        username="u",
+        created_at=NOW,
+        expires_at=10,
+    )
+    store.sessions.create(record)
+    store.sessions.acquire_lock("c", session=record.key, username="u", now=1, expires_at=10)
+    assert ticket not in repr(table.scan()["Items"])
+    assert store.sessions.get(ticket) is not None and store.sessions.get("another") is None
 
 
 def test_transcript_messages_are_compressed_and_capped(store: Store, table: Any) -> None:
@@ -130,8 +152,8 @@ def test_a_default_claim_that_never_settled_is_taken_over(store: Store, table: A
 def test_a_finished_conversation_is_never_rewritten(store: Store) -> None:
     from chalicelib.domain.conversation import Conversation
 
-    entry = Conversation(ticket="t", connector_id="c", user="u", started_at=NOW, last_activity_at=NOW)
+    entry = Conversation(id="cv_t", connector_id="c", user="u", started_at=NOW, last_activity_at=NOW)
     store.conversations.put(entry)
     assert store.conversations.update_if_in_progress(entry.model_copy(update={"status": "Success"}))
     assert not store.conversations.update_if_in_progress(entry.model_copy(update={"message": "late"}))
-    assert store.conversations.get("t").status == "Success"
+    assert store.conversations.get("cv_t").status == "Success"

@@ -165,14 +165,14 @@ def test_cancel_and_replace_wait_for_a_running_conversation(
     connector = admin.connector()
     transfer_id = source.enqueue(invoice(1, org=1)).json_body["id"]
     now = int(clock.now().timestamp())
-    store.sessions.acquire_lock(connector["id"], ticket="t", username="pc", now=now, expires_at=now + 600)
+    store.sessions.acquire_lock(connector["id"], session="s", username="pc", now=now, expires_at=now + 600)
     answer = admin.call("POST", f"/api/transfers/{transfer_id}/cancel", expect=409)
     assert answer.json_body["error"]["code"] == "conversation_running"
     changed = invoice(1, org=1)
     changed["memo"] = "new"
     assert source.enqueue(changed, expect=409).json_body["error"]["code"] == "conversation_running"
     assert source.enqueue(invoice(1, org=1), expect=200).json_body["status"] == "queued"  # unchanged: fine
-    store.sessions.release_lock(connector["id"], ticket="t")
+    store.sessions.release_lock(connector["id"], session="s")
     assert (
         admin.call("POST", f"/api/transfers/{transfer_id}/cancel", expect=200).json_body["status"]
         == "cancelled"

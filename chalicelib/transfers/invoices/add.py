@@ -57,11 +57,13 @@ class InvoiceAddStep:
             error = self._dependency_error(ctx, transfer)
             if error is not None and error.status_code in RETRYABLE_STATUS_CODES:
                 # QuickBooks was busy with the customer or item: not this invoice's fault, not an attempt.
-                requeue_quietly(transfer, at=ctx.now, ticket=ctx.generation, note=f"waiting: {error.message}")
+                requeue_quietly(
+                    transfer, at=ctx.now, conversation=ctx.generation, note=f"waiting: {error.message}"
+                )
                 plan["st"][transfer_id] = "waiting"
                 changed.append(transfer)
             elif error is not None:
-                mark_failed(transfer, error, at=ctx.now, ticket=ctx.generation)
+                mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
                 plan["st"][transfer_id] = "failed"
                 ctx.record_error("invoices", transfer)
                 changed.append(transfer)
@@ -89,11 +91,11 @@ class InvoiceAddStep:
         planned = ports.planned(plan["ids"])
         for transfer_id in tags:
             transfer = planned[transfer_id]
-            transfer.in_flight_ticket = ctx.generation
+            transfer.in_flight_conversation = ctx.generation
             transfer.record(
                 "in_flight",
                 ctx.now,
-                ticket=ctx.generation,
+                conversation=ctx.generation,
                 note="InvoiceAdd handed to QuickBooks Web Connector",
             )
             plan["st"][transfer_id] = "sent"
@@ -116,13 +118,13 @@ class InvoiceAddStep:
                 ref_number=child_text(ret, "RefNumber") if ret is not None else None,
                 time_created=child_text(ret, "TimeCreated") if ret is not None else None,
                 at=ctx.now,
-                ticket=ctx.generation,
+                conversation=ctx.generation,
             )
             plan["st"][tag] = "transferred"
             ctx.count("invoices", "ok")
         elif response.status_code in RETRYABLE_STATUS_CODES:
             note = f"QuickBooks answered {response.status_code} ({response.status_message}); retried later"
-            requeue_quietly(transfer, at=ctx.now, ticket=ctx.generation, note=note)
+            requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=note)
             if retries.get(tag, 0) < RETRIES_PER_CONVERSATION:
                 retries[tag] = retries.get(tag, 0) + 1
                 plan["st"][tag] = "retry"
@@ -133,7 +135,7 @@ class InvoiceAddStep:
                 transfer,
                 error_from_status(response.status_code, response.status_message),
                 at=ctx.now,
-                ticket=ctx.generation,
+                conversation=ctx.generation,
             )
             plan["st"][tag] = "failed"
             ctx.record_error("invoices", transfer)
@@ -163,7 +165,7 @@ class InvoiceAddStep:
             failure = EnsureListObjects.failure_for(ctx.states[CUSTOMERS], name)
             if failure is not None:
                 return _blocked(
-                    f'The customer "{name}" for organization {org.id!r} could not be created', failure
+                    f'The customer "{name}" for organization "{org.id}" could not be created', failure
                 )
         mismatch = _currency_mismatch(ctx, document)
         if mismatch is not None:
@@ -174,7 +176,7 @@ class InvoiceAddStep:
             ]
             failure = EnsureListObjects.failure_for(ctx.states[ITEMS], info["name"])
             if failure is not None:
-                what = f'The item "{info["name"]}" for billing code {line.billing_code!r} is not available'
+                what = f'The item "{info["name"]}" for billing code "{line.billing_code}" is not available'
                 return _blocked(what, failure)
         return None
 

@@ -128,7 +128,7 @@ class PaidDateStep:
             if transfer.paid_date != date:
                 transfer.paid_date = date
                 transfer.record(
-                    "transferred", ctx.now, ticket=ctx.generation, note=f"paid in QuickBooks on {date}"
+                    "transferred", ctx.now, conversation=ctx.generation, note=f"paid in QuickBooks on {date}"
                 )
                 ports.save_later(transfer)
         elif transfer.paid_date is not None:
@@ -136,7 +136,7 @@ class PaidDateStep:
             transfer.record(
                 "transferred",
                 ctx.now,
-                ticket=ctx.generation,
+                conversation=ctx.generation,
                 note="no longer paid in QuickBooks (payment removed)",
             )
             ports.save_later(transfer)

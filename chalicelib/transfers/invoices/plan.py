@@ -15,8 +15,9 @@ from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.mapping import InvalidQbName, NamingConventions, customer_name, item_name
 from chalicelib.domain.transfer import Transfer, TransferError
+from chalicelib.domain.xml_text import bad_xml_char, describe_char
 from chalicelib.qbxml.responses import QbResponse
-from chalicelib.transfers.outcomes import mark_failed
+from chalicelib.transfers.outcomes import mark_failed, unrenderable_text_error
 
 KEY = "invoices.plan"
 
@@ -79,6 +80,11 @@ class InvoicePlanStep:
         classes: dict[str, str] = {}
         failed: list[Transfer] = []
         for transfer in candidates:
+            unrenderable = unrenderable_text_error(transfer.document)
+            if unrenderable is not None:
+                mark_failed(transfer, unrenderable, at=ctx.now, conversation=ctx.generation)
+                failed.append(transfer)
+                continue
             document = InvoiceDocument.model_validate(transfer.document)
             try:
                 plan_items = self._items(document, codes, naming, default_account)
@@ -89,7 +95,7 @@ class InvoicePlanStep:
                 error = TransferError(
                     code="invalid_name", message=str(exc), explanation=str(exc), fix=exc.fix
                 )
-                mark_failed(transfer, error, at=ctx.now, ticket=ctx.generation)
+                mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
                 failed.append(transfer)
                 continue
             items.update(plan_items)
@@ -129,7 +135,17 @@ class InvoicePlanStep:
             mapped = codes.get(code.lower(), {})
             account = mapped.get("income_account") or default_account
             if mapped.get("item"):
-                entry = {"name": mapped["item"], "create": False, "account": account, "code": code}
+                name = str(mapped["item"])
+                if (char := bad_xml_char(name)) is not None:
+                    fix = f"correct the QuickBooks item of billing code '{code}' in the billing-codes mapping"
+                    raise InvalidQbName(
+                        f"The item mapped to billing code '{code}' holds the character {describe_char(char)}, "
+                        f"which QuickBooks' XML cannot carry. To fix it, {fix}.",
+                        what="mapped item",
+                        name=name.replace(char, "?"),
+                        fix=fix,
+                    )
+                entry = {"name": name, "create": False, "account": account, "code": code}
             else:
                 name = item_name(naming, code, line_of_business=lob or "")
                 entry = {"name": name, "create": True, "account": account, "code": code}

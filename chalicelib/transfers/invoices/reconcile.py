@@ -69,7 +69,7 @@ class ReconcileStep:
                     ref_number=child_text(ret, "RefNumber"),
                     time_created=child_text(ret, "TimeCreated"),
                     at=ctx.now,
-                    ticket=ctx.generation,
+                    conversation=ctx.generation,
                     note="found in QuickBooks after a lost answer (matched by ExternalGUID); not sent again",
                 )
                 plan["st"][transfer_id] = "transferred"
@@ -78,7 +78,7 @@ class ReconcileStep:
                 requeue_quietly(
                     transfer,
                     at=ctx.now,
-                    ticket=ctx.generation,
+                    conversation=ctx.generation,
                     note="not in QuickBooks after a lost answer; sending again",
                 )
                 plan["st"][transfer_id] = "ready"
