@@ -34,7 +34,7 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv node browser run token demo bench test lint fmt typecheck pytest clean distclean \
+.PHONY: help setup venv node browser run token migrate demo bench test lint fmt typecheck pytest clean distclean \
 	synth deploy destroy package-size
 
 help: ## list the targets
@@ -70,6 +70,13 @@ ifeq ($(STAGE),local)
 	@$(LOCAL_STACK) exec -- $(PY) -m tools.issue_token --scope $(SCOPE)
 else
 	@env -u DYNAMODB_ENDPOINT STAGE=$(STAGE) TABLE_NAME=$(TABLE_NAME) $(PY) -m tools.issue_token --scope $(SCOPE)
+endif
+
+migrate: venv ## rewrite data stored by an older version into today's shape (STAGE=dev|prod: your AWS credentials)
+ifeq ($(STAGE),local)
+	@$(LOCAL_STACK) exec -- $(PY) -m tools.migrate_store
+else
+	@env -u DYNAMODB_ENDPOINT STAGE=$(STAGE) TABLE_NAME=$(TABLE_NAME) $(PY) -m tools.migrate_store
 endif
 
 demo: venv ## run the simulated QuickBooks + Web Connector against the running local stack

@@ -75,7 +75,7 @@ class TransferRepository:
     def get(self, transfer_id: str) -> Transfer:
         transfer = self.find(transfer_id)
         if transfer is None:
-            raise NotFound(f"no transfer with id {transfer_id!r}", code="transfer_not_found")
+            raise NotFound(f"no transfer with id {transfer_id[:100]!r}", code="transfer_not_found")
         return transfer
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:

@@ -34,6 +34,25 @@ def line_key(billing_code: str, line_of_business: str | None) -> str:
     return f"{billing_code.lower()}|{(line_of_business or '').lower()}"
 
 
+def checked_mapping_target(target: object, what: str, mapping: str) -> str:
+    """A mapping's QuickBooks name as text, refused (``InvalidQbName``) if XML cannot carry it.
+
+    The API refuses such text; this catches what was stored before it did, so the invoice fails alone.
+    """
+    name = str(target)
+    char = bad_xml_char(name)
+    if char is None:
+        return name
+    fix = f"correct the {what} in the {mapping} mapping"
+    raise InvalidQbName(
+        f"The {what} holds the character {describe_char(char)}, which QuickBooks' XML cannot carry. To fix it, "
+        f"{fix}.",
+        what=what,
+        name=name.replace(char, "?"),
+        fix=fix,
+    )
+
+
 class InvoicePlanStep:
     """State: ``ids`` (planned, in order), ``reconcile`` (ids whose last answer was lost), ``customers``
     (org id -> customer full name, for organizations not linked yet), ``linked`` (org id -> ListID),
@@ -88,6 +107,14 @@ class InvoicePlanStep:
             document = InvoiceDocument.model_validate(transfer.document)
             try:
                 plan_items = self._items(document, codes, naming, default_account)
+                plan_classes = {
+                    lob.lower(): checked_mapping_target(
+                        classes_map[lob.lower()], f"class of '{lob}'", "lines-of-business"
+                    )
+                    for line in document.lines
+                    if (lob := line.line_of_business or document.line_of_business)
+                    and classes_map.get(lob.lower())
+                }
                 organization = document.organization
                 if organization.id not in links and organization.id not in customers:
                     customers[organization.id] = customer_name(naming, organization)
@@ -99,10 +126,7 @@ class InvoicePlanStep:
                 failed.append(transfer)
                 continue
             items.update(plan_items)
-            for line in document.lines:
-                lob = line.line_of_business or document.line_of_business
-                if lob and classes_map.get(lob.lower()):
-                    classes[lob.lower()] = str(classes_map[lob.lower()])
+            classes.update(plan_classes)
             ids.append(transfer.id)
             if transfer.status == "in_flight":
                 reconcile.append(transfer.id)
@@ -133,18 +157,15 @@ class InvoicePlanStep:
             code = line.billing_code
             lob = line.line_of_business or document.line_of_business
             mapped = codes.get(code.lower(), {})
-            account = mapped.get("income_account") or default_account
+            account = checked_mapping_target(
+                mapped.get("income_account") or default_account,
+                f"income account of billing code '{code}'",
+                "billing-codes",
+            )
             if mapped.get("item"):
-                name = str(mapped["item"])
-                if (char := bad_xml_char(name)) is not None:
-                    fix = f"correct the QuickBooks item of billing code '{code}' in the billing-codes mapping"
-                    raise InvalidQbName(
-                        f"The item mapped to billing code '{code}' holds the character {describe_char(char)}, "
-                        f"which QuickBooks' XML cannot carry. To fix it, {fix}.",
-                        what="mapped item",
-                        name=name.replace(char, "?"),
-                        fix=fix,
-                    )
+                name = checked_mapping_target(
+                    mapped["item"], f"item of billing code '{code}'", "billing-codes"
+                )
                 entry = {"name": name, "create": False, "account": account, "code": code}
             else:
                 name = item_name(naming, code, line_of_business=lob or "")
