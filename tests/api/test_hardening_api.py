@@ -37,11 +37,11 @@ def _bodies(connector_id: str) -> list[tuple[str, str, dict[str, Any], str]]:
             {"notify_emails": ["a@example.com"], "company_file": f"C:\\x{bell}.qbw"},
             "company_file",
         ),
-        ("POST", f"{c}/users", {"username": "pc", "scope": f"all\u0000"}, "scope"),
+        ("POST", f"{c}/users", {"username": "pc", "scope": "all\u0000"}, "scope"),
         (
             "PUT",
             f"{c}/mappings/billing-codes",
-            {"entries": [{"source": "A", "item": f"Item\u001b"}]},
+            {"entries": [{"source": "A", "item": "Item\u001b"}]},
             "entries.0.item",
         ),
         ("PUT", f"{c}/naming-conventions", {"item": "{billing_code}\ufffe"}, "item"),
