@@ -18,11 +18,12 @@ from chalicelib.clock import iso
 from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
 from chalicelib.domain.conversation import Conversation
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.qbxml.document import render_request_message
 from chalicelib.qbxml.lists import QB_LISTS
 from chalicelib.settings import get_settings
+from chalicelib.steps.ports import TransferPorts
 from chalicelib.store.qb_lists import CommittedQbLists
-from chalicelib.transfers.invoices.preview import preview_invoices
-from chalicelib.transfers.ports import TransferPorts
+from chalicelib.transfers import registry
 
 connectors_blueprint = Blueprint(__name__)
 bp = connectors_blueprint
@@ -140,19 +141,29 @@ def preview(connector_id: str) -> Response:
     store = get_store()
     connector = store.connectors.get(connector_id)
     settings = get_settings()
-    ports = TransferPorts(
-        connector_id=connector.id,
-        transfers=store.transfers,
-        customer_links=store.customer_links,
-        mappings=store.mappings,
-        connectors=store.connectors,
-        max_per_conversation=settings.max_transfers_per_conversation,
-    )
-    result = preview_invoices(
-        connector,
-        ports,
-        CommittedQbLists(store.qb_lists, connector.id),
-        now=iso(get_clock().now()),
-        max_requests=settings.max_message_requests,
-    )
-    return json_response({"summary": result.summary, "qbxml": result.qbxml})
+    summary: dict[str, object] = {}
+    requests = []
+    for kind in registry.kinds():
+        if kind.preview is None:
+            continue
+        ports = TransferPorts(
+            connector_id=connector.id,
+            transfers=store.transfers,
+            customer_links=store.customer_links,
+            mappings=store.mappings,
+            connectors=store.connectors,
+            max_per_conversation=settings.max_transfers_per_conversation,
+        )
+        shown = kind.preview(
+            connector, ports, CommittedQbLists(store.qb_lists, connector.id), now=iso(get_clock().now())
+        )
+        summary[kind.slug] = {
+            **shown.summary,
+            "switched_on": bool(getattr(connector.transfers, kind.switch, False)),
+        }
+        requests += shown.requests
+    size = settings.max_message_requests
+    messages = [
+        render_request_message(requests[start : start + size]) for start in range(0, len(requests), size)
+    ]
+    return json_response({"summary": summary, "qbxml": messages})

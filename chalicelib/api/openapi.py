@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from chalicelib.domain.api_token import ApiToken, ApiTokenCreate
 from chalicelib.domain.connector import Connector, ConnectorCreate, ConnectorPatch
 from chalicelib.domain.conversation import Conversation
-from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.mapping import (
     MAPPING_KINDS,
     MAPPING_SETS,
@@ -35,6 +34,7 @@ from chalicelib.domain.mapping import (
 from chalicelib.domain.qbwc_user import QbwcUser, QbwcUserCreate
 from chalicelib.domain.transfer import TRANSFER_STATUSES, Transfer, TransferError, TransferStatus
 from chalicelib.qbxml.lists import QB_LISTS
+from chalicelib.transfers import registry
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "0.1.0"
@@ -42,8 +42,6 @@ TITLE = "qbwc-bridge"
 REF_TEMPLATE = "#/components/schemas/{model}"
 JSON = "application/json"
 SECURITY_SCHEME = "bearerAuth"
-# Transfer kinds in the path of POST /api/transfers/{name} (only invoices are enqueued today).
-TRANSFER_KINDS = ("invoices", "timesheets", "expense-reports", "purchase-orders")
 QB_LIST_NAMES = tuple(spec.name for spec in QB_LISTS)
 
 DESCRIPTION = """\
@@ -225,21 +223,49 @@ class FailingTransfer(BaseModel):
     error: TransferError | None
 
 
-class PreviewSummary(BaseModel):
-    """What the next conversation would do."""
+class KindPreview(BaseModel):
+    """What the next conversation would do with one kind's queued documents (kinds add their own fields, such
+    as the people a timesheet's time belongs to)."""
 
-    invoices: int
+    model_config = ConfigDict(extra="allow")
+
+    documents: int
     lost_answers_to_check: int
-    customers: PreviewCustomers
-    items: PreviewItems
+    switched_on: bool = Field(
+        description="Whether the connector's switch for the kind is on (off: they wait)."
+    )
+    customers: PreviewCustomers | None = None
+    items: PreviewItems | None = None
     failing_now: list[FailingTransfer]
 
 
 class PreviewAnswer(BaseModel):
-    """A dry run: the summary and the InvoiceAdd qbXML messages the next conversation would send."""
+    """A dry run: per kind what would be done, and the qbXML messages the next conversation would send."""
 
-    summary: PreviewSummary
+    summary: dict[str, KindPreview] = Field(description="By transfer kind.")
     qbxml: list[str]
+
+
+class KindQbNames(BaseModel):
+    add: str
+    query: str
+
+
+class TransferKindView(BaseModel):
+    """A transfer kind: its slug (in URLs and filters), its label in statuses, its connector switch, how its
+    documents are routed, the QBWC user scope that sends it and what it supports."""
+
+    slug: str
+    label: str
+    switch: str
+    routing: str
+    scope: str
+    operations: list[str]
+    quickbooks: KindQbNames
+
+
+class TransferKindList(BaseModel):
+    kinds: list[TransferKindView]
 
 
 QbwcUserView = public_view(
@@ -421,12 +447,19 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "enum": list(QB_LIST_NAMES)},
     },
 }
+
+
 # ``name`` is the transfer kind in POST /api/transfers/{name} and the transfer id everywhere else (API Gateway
 # allows one variable name per path segment).
-TRANSFER_KIND_PARAMETER: dict[str, Any] = {
-    "description": "The transfer kind (only `invoices` is available in this version; the others answer 404).",
-    "schema": {"type": "string", "enum": list(TRANSFER_KINDS)},
-}
+def transfer_kind_parameter() -> dict[str, Any]:
+    """The kind in POST /api/transfers/{name}: every registered kind."""
+    return {"description": "The transfer kind.", "schema": {"type": "string", "enum": _slugs()}}
+
+
+def _slugs() -> list[str]:
+    return [kind.slug for kind in registry.kinds()]
+
+
 TRANSFER_ID_PARAMETER: dict[str, Any] = {
     "description": "The transfer's id.",
     "schema": {"type": "string", "minLength": 1},
@@ -436,8 +469,8 @@ TRANSFER_QUERY: tuple[Mapping[str, Any], ...] = (
     {"name": "connector_id", "description": "Only this connector's transfers.", "schema": {"type": "string"}},
     {
         "name": "kind",
-        "description": "Only transfers of this kind.",
-        "schema": {"type": "string", "enum": list(TRANSFER_KINDS)},
+        "description": "Only transfers of this kind (see `GET /api/transfer-kinds`).",
+        "schema": {"type": "string"},
     },
     {
         "name": "status",
@@ -456,6 +489,13 @@ NO_STORE = {"Cache-Control": "no-store: the answer carries a secret shown once."
 _C = "/api/connectors/{connector_id}"
 _USER = _C + "/users/{username}"
 _T = "/api/transfers/{name}"
+
+
+class _KindDocuments(BaseModel):
+    """Stands for "the document model of the kind in the path" (resolved from the registry when built)."""
+
+
+KIND_DOCUMENTS = _KindDocuments
 _ORG = "/api/organizations/{org_id}/connector"
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -554,9 +594,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", _T, "Enqueue a document", "source",
               {202: Answer("Queued: a new transfer.", Enqueued),
                200: Answer("The same `source_id` again: the existing transfer.", Enqueued)},
-              errors=(404, 409), body=InvoiceDocument, tag="transfers",
-              description="Routed by the document's organization to its connector (409 `no_connector` when "
-                          "there is none). The body is an invoice, the one kind available."),
+              errors=(404, 409), body=KIND_DOCUMENTS, tag="transfers",
+              description="The body is the kind's document (`GET /api/transfer-kinds` lists the kinds). Routed "
+                          "by its organization or resource to its connector, or to the default connector, per "
+                          "kind (409 `no_connector` when there is none)."),
+    Operation("GET", "/api/transfer-kinds", "The transfer kinds", "source",
+              {200: Answer("Every kind this server transfers, in status order.", TransferKindList)},
+              tag="transfers"),
     Operation("GET", "/api/transfers", "List transfers", "source",
               {200: Answer("One page, newest first.", TransferPage)}, errors=(422,), query=TRANSFER_QUERY,
               tag="transfers", description="Unknown query parameters are refused (422)."),
@@ -615,7 +659,7 @@ def _parameters(operation: Operation) -> list[dict[str, Any]]:
     for name in _path_names(operation.path):
         if name == "name":
             spec = (
-                TRANSFER_KIND_PARAMETER
+                transfer_kind_parameter()
                 if operation.path == _T and operation.method == "POST"
                 else TRANSFER_ID_PARAMETER
             )
@@ -667,7 +711,10 @@ def _answer(answer: Answer, collector: SchemaCollector) -> dict[str, Any]:
 def _request_body(operation: Operation, collector: SchemaCollector) -> dict[str, Any] | None:
     if operation.body is None:
         return None
-    models = operation.body if isinstance(operation.body, tuple) else (operation.body,)
+    if operation.body is KIND_DOCUMENTS:
+        models: tuple[type[BaseModel], ...] = tuple(kind.document_model for kind in registry.kinds())
+    else:
+        models = operation.body if isinstance(operation.body, tuple) else (operation.body,)
     refs = [collector.ref(model, mode="validation") for model in models]
     schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
     return {"required": True, "content": {JSON: {"schema": schema}}}
@@ -735,7 +782,11 @@ def build_document(public_url: str) -> dict[str, Any]:
     }
 
 
-@functools.cache
 def document_json(public_url: str) -> str:
-    """The document as JSON text, built once per process (and per public URL) on first use."""
+    """The document as JSON text, built once per process, public URL and set of kinds."""
+    return _document_json(public_url, tuple(_slugs()))
+
+
+@functools.cache
+def _document_json(public_url: str, kinds: tuple[str, ...]) -> str:
     return json.dumps(build_document(public_url))

@@ -8,16 +8,14 @@ from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import api_route, json_response, parse_body, require_scope
 from chalicelib.clock import epoch, iso
-from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.transfer import TRANSFER_STATUSES
 from chalicelib.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from chalicelib.transfers import registry
+from chalicelib.transfers.kind import TransferKind
 from chalicelib.transfers.queue import cancel, enqueue, requeue
 
 transfers_blueprint = Blueprint(__name__)
 bp = transfers_blueprint
-KINDS = ("invoices", "timesheets", "expense-reports", "purchase-orders")
-AVAILABLE_KINDS = ("invoices",)
-MAX_DOCUMENT_BYTES = 300_000
 
 
 # POST /api/transfers/{kind} and GET /api/transfers/{id} share one path segment, and API Gateway allows one
@@ -25,44 +23,71 @@ MAX_DOCUMENT_BYTES = 300_000
 @bp.route("/api/transfers/{name}", methods=["POST"], authorizer=bearer_token)
 @api_route
 def enqueue_document(name: str) -> Response:
-    kind = name
     require_scope(bp, "source")
-    if kind not in KINDS:
-        raise NotFound(
-            f"unknown transfer kind {kind!r}; one of {', '.join(KINDS)}", code="unknown_transfer_kind"
-        )
-    if kind not in AVAILABLE_KINDS:
-        raise NotFound(
-            f"transfers of {kind} are not available in this version", code="transfer_kind_not_available"
-        )
+    kind = registry.find(name)
+    if kind is None:
+        slugs = ", ".join(k.slug for k in registry.kinds())
+        raise NotFound(f"unknown transfer kind {name[:100]!r}; one of {slugs}", code="unknown_transfer_kind")
     raw = bp.current_request.raw_body
-    if raw is not None and len(raw) > MAX_DOCUMENT_BYTES:
+    if raw is not None and len(raw) > kind.max_document_bytes:
         raise PayloadTooLarge(
-            f"a document is at most {MAX_DOCUMENT_BYTES:,} bytes of JSON (it is stored with its history in one "
-            "DynamoDB item); split the invoice",
+            f"a document is at most {kind.max_document_bytes:,} bytes of JSON (it is stored with its history in "
+            f"one DynamoDB item); split the {kind.label.lower()}",
             code="document_too_large",
         )
-    document = parse_body(raw, InvoiceDocument)
+    document = parse_body(raw, kind.document_model)
     store = get_store()
     default_id = store.connectors.default_id()
     if default_id is None:
         raise Conflict(
             "there is no connector yet: create one first (POST /api/connectors)", code="no_connector"
         )
-    connector_id = store.mappings.connector_for(document.organization.id, default_id)
+    routing_id = kind.routing_id(document)
+    body = document.model_dump(mode="json", by_alias=True)
     result = enqueue(
         store.transfers,
-        kind="invoices",
-        source_id=document.source_id,
-        connector_id=connector_id,
-        organization_id=document.organization.id,
-        document=document.model_dump(mode="json", by_alias=True),
+        kind=kind.slug,
+        source_id=str(body["source_id"]),
+        connector_id=_connector_for(kind, routing_id, default_id),
+        organization_id=routing_id if kind.routing == "organization" else None,
+        document=body,
+        followed=kind.followed,
         now=iso(get_clock().now()),
         conversation_running=_conversation_running,
     )
     transfer = result.transfer
-    body = {"id": transfer.id, "status": transfer.status, "connector_id": transfer.connector_id}
-    return json_response(body, 202 if result.created else 200)
+    answer = {"id": transfer.id, "status": transfer.status, "connector_id": transfer.connector_id}
+    return json_response(answer, 202 if result.created else 200)
+
+
+def _connector_for(kind: TransferKind, routing_id: str | None, default_id: str) -> str:
+    """Where a document goes: its organization's or resource's route, else the default connector."""
+    routes = get_store().mappings
+    if kind.routing == "organization" and routing_id:
+        return routes.connector_for(routing_id, default_id)
+    if kind.routing == "resource" and routing_id:
+        return routes.connector_for_resource(routing_id, default_id)
+    return default_id
+
+
+@bp.route("/api/transfer-kinds", methods=["GET"], authorizer=bearer_token)
+@api_route
+def transfer_kinds() -> Response:
+    require_scope(bp, "source")
+    return json_response({"kinds": [kind_view(kind) for kind in registry.kinds()]})
+
+
+def kind_view(kind: TransferKind) -> dict[str, object]:
+    """A kind as the API describes it."""
+    return {
+        "slug": kind.slug,
+        "label": kind.label,
+        "switch": kind.switch,
+        "routing": kind.routing,
+        "scope": kind.scope,
+        "operations": list(kind.operations),
+        "quickbooks": {"add": kind.qb.add, "query": kind.qb.query},
+    }
 
 
 @bp.route("/api/transfers", methods=["GET"], authorizer=bearer_token)
@@ -73,9 +98,10 @@ def list_transfers() -> Response:
     unknown = sorted(set(params) - {"connector_id", "kind", "status", "limit", "cursor"})
     if unknown:
         raise InvalidInput(f"unknown query parameter(s): {', '.join(unknown)}", code="unknown_parameter")
-    if params.get("kind") and params["kind"] not in KINDS:
+    if params.get("kind") and registry.find(params["kind"]) is None:
+        slugs = ", ".join(k.slug for k in registry.kinds())
         raise InvalidInput(
-            f"kind must be one of {', '.join(KINDS)}", code="validation_failed", details=[{"field": "kind"}]
+            f"kind must be one of {slugs}", code="validation_failed", details=[{"field": "kind"}]
         )
     if params.get("status") and params["status"] not in TRANSFER_STATUSES:
         raise InvalidInput(

@@ -12,13 +12,14 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
-from chalicelib.domain.connector import Connector
+from chalicelib.domain.connector import ACCOUNT_KINDS, Connector
 from chalicelib.domain.conversation import Issue
 from chalicelib.qbxml.catalogue import explain_status
-from chalicelib.qbxml.hcp import CompanyInfo
+from chalicelib.qbxml.hcp import CompanyInfo, tax_code_names
 from chalicelib.qbxml.requests import build_account_add
 from chalicelib.qbxml.responses import QbResponse
+from chalicelib.steps.base import StepContext
+from chalicelib.steps.requirements import KindRequirements
 
 NAME_IN_USE = 3100
 
@@ -29,7 +30,7 @@ class RequiredAccount:
     account_type: str
     needed_for: str
     creatable: bool
-    kinds: tuple[str, ...]  # the transfers that wait while it is missing
+    kinds: tuple[str, ...]  # the transfer kinds that wait while it is missing
 
 
 @dataclass(frozen=True)
@@ -39,48 +40,36 @@ class CheckOutcome:
     blocked: set[str]  # transfer kinds that wait for a fix
 
 
-def required_accounts(connector: Connector) -> list[RequiredAccount]:
-    """The accounts the enabled transfers need (none when every transfer is off)."""
-    transfers = connector.transfers
-    needed: list[RequiredAccount] = []
-    every = ("invoices", "timesheets", "expense_reports", "purchase_orders")
-    po = ("purchase_orders",)
-    if transfers.any_on():
-        needed.append(
-            RequiredAccount("other_income", "Income", "every transfer (catch-all income)", True, every)
+def required_accounts(kinds: list[KindRequirements]) -> list[RequiredAccount]:
+    """The accounts the enabled kinds need, each with the kinds that wait while it is missing."""
+    needed: dict[str, list[KindRequirements]] = {}
+    for kind in kinds:
+        for setting in kind.accounts:
+            needed.setdefault(setting, []).append(kind)
+    accounts = []
+    for setting, users in needed.items():
+        account_type, creatable = ACCOUNT_KINDS[setting]
+        labels = ", ".join(f"{k.label}s" for k in users)
+        accounts.append(
+            RequiredAccount(setting, account_type, f"{labels}", creatable, tuple(k.slug for k in users))
         )
-    if transfers.purchase_orders:
-        needed += [
-            RequiredAccount("po_income", "Income", "purchase orders", True, po),
-            RequiredAccount(
-                "cost_of_goods_sold", "CostOfGoodsSold", "purchase orders and inventory sync", False, po
-            ),
-            RequiredAccount("inventory_adjustment", "CostOfGoodsSold", "inventory sync", False, po),
-            RequiredAccount(
-                "inventory_asset", "OtherCurrentAsset", "purchase orders and inventory sync", False, po
-            ),
-        ]
-    return needed
-
-
-def tax_code_names(country: str) -> tuple[str, str]:
-    """The taxable / non-taxable sales tax codes QuickBooks uses in ``country``."""
-    return ("S", "E") if country.upper() in {"CA", "UK", "GB"} else ("Tax", "Non")
+    return accounts
 
 
 def check_company(
     connector: Connector,
+    kinds: list[KindRequirements],
     company: CompanyInfo,
     accounts: list[dict[str, Any]],
     tax_codes: list[dict[str, Any]],
     vendors: list[dict[str, Any]] | None,
 ) -> CheckOutcome:
-    """What is missing or wrong in the company file for the connector's enabled transfers."""
+    """What is missing or wrong in the company file for the connector's enabled ``kinds``."""
     by_name = {str(a["full_name"]).lower(): a for a in accounts}
     to_create: list[tuple[str, str]] = []
     issues: list[Issue] = []
     blocked: set[str] = set()
-    for required in required_accounts(connector):
+    for required in required_accounts(kinds):
         problems_before = len(issues)
         name = getattr(connector.accounts, required.setting)
         found = by_name.get(name.lower())
@@ -118,20 +107,22 @@ def check_company(
             )
         if len(issues) > problems_before:
             blocked.update(required.kinds)
-    transfers = connector.transfers
-    if company.is_sales_tax_on and (transfers.invoices or transfers.purchase_orders):
+    taxed = [k for k in kinds if k.sales_tax_codes]
+    if company.is_sales_tax_on and taxed:
         tax_issues = _tax_issues(company.country, tax_codes, vendors)
         if tax_issues:
             issues += tax_issues
-            blocked.update({"invoices", "purchase_orders"})
-    if transfers.timesheets and not company.is_time_tracking_on:
-        blocked.add("timesheets")
+            blocked.update(k.slug for k in taxed)
+    timed = [k for k in kinds if k.time_tracking]
+    if timed and not company.is_time_tracking_on:
+        blocked.update(k.slug for k in timed)
+        labels = " and ".join(f"{k.label}s" for k in timed)
         issues.append(
             Issue(
                 code="time_tracking_off",
-                message="Timesheets are enabled but time tracking is turned off in the QuickBooks company file.",
+                message=f"{labels} are enabled but time tracking is turned off in the QuickBooks company file.",
                 fix="In QuickBooks, Edit > Preferences > Time & Expenses > Company Preferences: turn on time "
-                "tracking, or turn off the connector's timesheet transfer.",
+                f"tracking, or turn off the connector's transfer of {labels.lower()}.",
             )
         )
     return CheckOutcome(to_create=to_create, issues=issues, blocked=blocked)
@@ -170,8 +161,9 @@ class CompanyCheckStep:
 
     key = "check"
 
-    def __init__(self, depends_on: tuple[str, ...]) -> None:
+    def __init__(self, depends_on: tuple[str, ...], kinds: list[KindRequirements]) -> None:
         self.depends_on = depends_on
+        self.kinds = kinds
 
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
         return all(states.get(key, {}).get("done") for key in self.depends_on)
@@ -187,10 +179,11 @@ class CompanyCheckStep:
                 "See the list read issues above; the check runs again in the next conversation.",
             )
             state["to_create"] = []
-            state["blocked"] = ["invoices", "timesheets", "expense_reports", "purchase_orders"]
+            state["blocked"] = sorted(k.slug for k in self.kinds)
             return
         outcome = check_company(
             ctx.connector,
+            self.kinds,
             ctx.company,
             ctx.list_source.entries("accounts") or [],
             ctx.list_source.entries("sales-tax-codes") or [],
@@ -214,13 +207,14 @@ class CompanyCheckStep:
         state.setdefault("answered", []).append(index)
         if response.is_error and response.status_code != NAME_IN_USE:
             entry = explain_status(response.status_code, response.status_message)
-            # The catch-all income account is needed by every transfer; the PO income account by POs.
-            kinds = (
-                ["purchase_orders"]
-                if name == ctx.connector.accounts.po_income
-                else ["invoices", "timesheets", "expense_reports", "purchase_orders"]
-            )
-            state["blocked"] = sorted(set(state.get("blocked", [])) | set(kinds))
+            # The kinds that need this account wait.
+            kinds = {
+                slug
+                for required in required_accounts(self.kinds)
+                if getattr(ctx.connector.accounts, required.setting) == name
+                for slug in required.kinds
+            }
+            state["blocked"] = sorted(set(state.get("blocked", [])) | kinds)
             ctx.add_configuration_issue(
                 "account_create_failed",
                 f'QuickBooks did not create the {account_type} account "{name}": {entry.explanation}',

@@ -13,12 +13,12 @@ from lxml import etree
 
 from chalicelib.conversation.company_check import CompanyCheckStep
 from chalicelib.conversation.list_pull import ListPullStep
-from chalicelib.conversation.steps import Step, StepContext
 from chalicelib.domain.conversation import Issue
 from chalicelib.qbxml.document import render_request_message
 from chalicelib.qbxml.lists import QB_LISTS, qb_list
 from chalicelib.qbxml.responses import index_by_request_id, parse_response_message
-from chalicelib.transfers.invoices.steps import invoice_steps
+from chalicelib.steps.base import Step, StepContext
+from chalicelib.steps.requirements import KindRequirements
 
 # Lists read on every conversation: the company check needs them fresh, and they are small.
 ALWAYS_READ_LISTS = ("accounts", "sales-tax-codes")
@@ -38,11 +38,11 @@ class ConversationState:
     messages_answered: int = 0
     progress: int = 0
     configuration_issues: list[dict[str, str]] = field(default_factory=list)
-    errors: list[dict[str, str]] = field(default_factory=list)  # each with its transfer "kind"
+    errors: list[dict[str, Any]] = field(default_factory=list)  # TransferIssue dicts (kind, transfer id, ...)
     errors_omitted: int = 0  # errors beyond MAX_RECORDED_ERRORS (each is on its transfer)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sent / ok / failed
-    invoices: bool = False  # invoice steps run (the switch is on and work or a paid-date check is due)
-    paid_sync: bool = False
+    # Per kind slug: {"send": work is queued, "sync": its sync is due}; only kinds with something to do.
+    kinds: dict[str, dict[str, bool]] = field(default_factory=dict)
     unsuccessful: str | None = None  # why the conversation could not finish
     finished: bool = False
     # Answers in a row that matched none of the requests out (QBWC's guide: unexpected data); see service.
@@ -59,15 +59,15 @@ class ConversationState:
         return cls(**{key: value for key, value in data.items() if key in known})
 
 
-def build_steps(state: ConversationState, *, page_size: int) -> list[Step]:
-    """The steps of a conversation, in dependency order, from what ``state`` says is due."""
+def company_steps(
+    state: ConversationState, *, page_size: int, requirements: list[KindRequirements]
+) -> tuple[list[Step], str]:
+    """The steps every conversation starts with (list reads, the company check), and the check's key:
+    transfer kinds' steps come after it."""
     names = [spec.name for spec in QB_LISTS] if state.lists_due else list(ALWAYS_READ_LISTS)
     list_steps = [ListPullStep(qb_list(name), page_size) for name in names]
-    check = CompanyCheckStep(depends_on=tuple(s.key for s in list_steps))
-    steps: list[Step] = [*list_steps, check]
-    if state.invoices or state.paid_sync:
-        steps += invoice_steps(send=state.invoices, paid_sync=state.paid_sync, after=(check.key,))
-    return steps
+    check = CompanyCheckStep(depends_on=tuple(s.key for s in list_steps), kinds=requirements)
+    return [*list_steps, check], check.key
 
 
 class StuckConversation(RuntimeError):
@@ -205,7 +205,7 @@ class ConversationEngine:
 
     def _save_issues(self) -> None:
         self.state.configuration_issues = [i.model_dump() for i in self.ctx.configuration_issues]
-        self.state.errors += [{"kind": kind, **issue.model_dump()} for kind, issue in self.ctx.errors]
+        self.state.errors += [issue.model_dump() for issue in self.ctx.errors]
         self.ctx.errors = []
         # Each transfer keeps its own error; the conversation keeps the first ones and a count of the rest.
         if len(self.state.errors) > MAX_RECORDED_ERRORS:

@@ -12,10 +12,10 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
 from chalicelib.qbxml.catalogue import explain_status
 from chalicelib.qbxml.lists import QbListSpec, build_list_query, list_entries
 from chalicelib.qbxml.responses import QbResponse
+from chalicelib.steps.base import StepContext
 
 # QuickBooks' answer to an iterator it no longer knows; the read starts over (once).
 ITERATOR_EXPIRED = 3391

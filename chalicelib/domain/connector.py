@@ -46,6 +46,17 @@ class AccountNames(StrictModel):
     inventory_asset: AccountName = "Inventory Asset"
 
 
+# What each account setting must be in QuickBooks, and whether the bridge creates it when missing (its own
+# income accounts) or reports a configuration issue.
+ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
+    "other_income": ("Income", True),
+    "po_income": ("Income", True),
+    "cost_of_goods_sold": ("CostOfGoodsSold", False),
+    "inventory_adjustment": ("CostOfGoodsSold", False),
+    "inventory_asset": ("OtherCurrentAsset", False),
+}
+
+
 class ConnectorSettings(StrictModel):
     """What an admin sets on a connector."""
 

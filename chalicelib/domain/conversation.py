@@ -25,15 +25,6 @@ class ConversationStatus(StrEnum):
     CONNECTOR_INACTIVE = "The connector is inactive"
 
 
-# The order in which transfer kinds are named in "Finished, but with errors on the following transfers: ...".
-TRANSFER_KIND_LABELS: tuple[tuple[str, str], ...] = (
-    ("invoices", "Invoice"),
-    ("timesheets", "Timesheet"),
-    ("expense_reports", "Expense Report"),
-    ("purchase_orders", "Purchase Order"),
-    ("inventory_sync", "Inventory Sync"),
-)
-
 AUTH_FAILURE_STATUSES = frozenset(
     {
         ConversationStatus.PASSWORD_INCORRECT,
@@ -49,6 +40,19 @@ class Issue(StoredModel):
     code: str
     message: str
     fix: str = ""
+
+
+class TransferIssue(Issue):
+    """A transfer that failed in a conversation, as data: rendered to text only where a person reads it."""
+
+    kind: str = ""  # the transfer kind's slug
+    transfer_id: str = ""
+    source_id: str = ""
+    number: str = ""  # what people know the document by (an invoice's number)
+
+    def line(self) -> str:
+        """``<number> (<source id>): <message>``, how the conversation's message names it."""
+        return f"{self.number or self.source_id} ({self.source_id}): {self.message}"
 
 
 class TransferCounts(StoredModel):
@@ -84,7 +88,7 @@ class Conversation(StoredModel):
     message: str = ""
     counts: dict[str, TransferCounts] = Field(default_factory=dict)
     configuration_issues: list[Issue] = Field(default_factory=list)
-    errors: list[Issue] = Field(default_factory=list)
+    errors: list[TransferIssue] = Field(default_factory=list)
     # Repeated identical authentication failures fold into one entry (product.md, Decisions).
     attempts: int = 1
     last_attempt_at: str | None = None
@@ -102,13 +106,17 @@ class Conversation(StoredModel):
         return data
 
 
-def finished_status(*, unsuccessful: bool, error_kinds: set[str], has_configuration_issues: bool) -> str:
-    """The status of an ended conversation, by the precedence of product.md."""
+def finished_status(
+    *, unsuccessful: bool, error_kinds: set[str], has_configuration_issues: bool, labels: dict[str, str]
+) -> str:
+    """The status of an ended conversation, by the precedence of product.md; ``labels`` (kind slug -> label,
+    in status order) name the kinds with errors."""
     if unsuccessful:
         return ConversationStatus.UNSUCCESSFUL.value
     if error_kinds:
-        labels = [label for kind, label in TRANSFER_KIND_LABELS if kind in error_kinds]
-        return f"{ConversationStatus.FINISHED_WITH_ERRORS.value}: {', '.join(labels)}"
+        named = [label for kind, label in labels.items() if kind in error_kinds]
+        named += sorted(kind for kind in error_kinds if kind not in labels)
+        return f"{ConversationStatus.FINISHED_WITH_ERRORS.value}: {', '.join(named)}"
     if has_configuration_issues:
         return ConversationStatus.CONFIGURATION_ISSUES.value
     return ConversationStatus.SUCCESS.value

@@ -12,7 +12,6 @@ from pydantic import Field, model_validator
 from chalicelib.domain.base import StoredModel
 from chalicelib.domain.conversation import legacy_conversation_id
 
-TransferKind = Literal["invoices", "timesheets", "expense-reports", "purchase-orders"]
 TransferStatus = Literal["queued", "in_flight", "transferred", "failed", "needs_attention", "cancelled"]
 TRANSFER_STATUSES: tuple[str, ...] = (
     "queued",
@@ -70,7 +69,7 @@ class Transfer(StoredModel):
     """A stored transfer. ``document`` is the validated source document as JSON."""
 
     id: str
-    kind: TransferKind
+    kind: str  # a registered kind's slug (chalicelib.transfers.registry)
     source_id: str
     connector_id: str
     status: TransferStatus = "queued"
@@ -83,6 +82,11 @@ class Transfer(StoredModel):
     qb_txn_id: str | None = None
     qb_ref_number: str | None = None
     qb_time_created: str | None = None
+    # A document of several QuickBooks transactions (a timesheet's entries): the TxnID of each part that is in
+    # QuickBooks, by the part's key; a retry sends only the parts missing here.
+    qb_parts: dict[str, str] = Field(default_factory=dict)
+    # Whether a sync follows it once transferred (its kind reads paid dates back).
+    followed: bool = False
     paid_date: str | None = None
     in_flight_conversation: str | None = None  # the conversation whose message carries it (while in_flight)
     error: TransferError | None = None

@@ -14,32 +14,27 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import datetime, timedelta
-from typing import get_args
 
 from chalicelib.clock import iso, parse_iso
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import (
     AUTH_FAILURE_STATUSES,
-    TRANSFER_KIND_LABELS,
     Conversation,
     ConversationStatus,
-    Issue,
+    TransferIssue,
 )
-from chalicelib.domain.transfer import Transfer, TransferKind, transfer_id
+from chalicelib.domain.transfer import Transfer
 from chalicelib.notify.delivery import deliver
 from chalicelib.notify.layout import Body, Entry, connector_link, one_line, when
 from chalicelib.notify.mailer import Mailer, Notice
 from chalicelib.settings import Settings
 from chalicelib.store import Store
 from chalicelib.store.notices import LastNotice
+from chalicelib.transfers import registry
 
 log = logging.getLogger(__name__)
 
-_KIND_LABELS = {kind.replace("_", "-"): label for kind, label in TRANSFER_KIND_LABELS}
-# A conversation error reads "<number> (<source id>): <explanation>" (see StepContext.record_error).
-_ERROR_SUBJECT = re.compile(r"^(?P<number>.+?) \((?P<source>[^()]+)\): (?P<rest>.*)$", re.DOTALL)
 _FIX = " Fix: "
 
 
@@ -57,17 +52,12 @@ def problem_fingerprint(conversation: Conversation) -> str:
 
 
 def failed_documents(store: Store, conversation: Conversation) -> dict[str, Transfer]:
-    """The transfers named by the conversation's errors, by source id (one batch read; missing ones left out)."""
-    sources = []
-    for error in conversation.errors:
-        match = _ERROR_SUBJECT.match(error.message)
-        if match:
-            sources.append(match["source"])
-    if not sources:
+    """The transfers named by the conversation's errors, by id (one batch read; missing ones left out)."""
+    ids = [error.transfer_id for error in conversation.errors if error.transfer_id]
+    if not ids:
         return {}
-    ids = [transfer_id(kind, source) for source in sources for kind in get_args(TransferKind)]
     found = store.transfers.get_many(ids).values()
-    return {t.source_id: t for t in found if t.connector_id == conversation.connector_id}
+    return {t.id: t for t in found if t.connector_id == conversation.connector_id}
 
 
 def _split_fix(text: str) -> tuple[str, str]:
@@ -76,21 +66,23 @@ def _split_fix(text: str) -> tuple[str, str]:
     return (head, fix) if head else (text, "")
 
 
-def _document_entry(error: Issue, transfer: Transfer | None) -> Entry:
+def _document_entry(error: TransferIssue, transfer: Transfer | None) -> Entry:
     """One failed document: which one, what QuickBooks said, why and how to fix it."""
-    match = _ERROR_SUBJECT.match(error.message)
-    if transfer is None or match is None:
-        return Entry(error.message, (("How to fix", error.fix),) if error.fix else ())
-    kind = _KIND_LABELS.get(transfer.kind, transfer.kind)
+    if transfer is None:
+        return Entry(
+            error.line() if error.source_id else error.message,
+            (("How to fix", error.fix),) if error.fix else (),
+        )
+    kind = registry.labels().get(transfer.kind, transfer.kind)
     organization = (transfer.document.get("organization") or {}).get("name")
-    title = f"{kind} {match['number']}" + (f" for {organization}" if organization else "")
+    title = f"{kind} {error.number or transfer.source_id}" + (f" for {organization}" if organization else "")
     problem = transfer.error
     lines: list[tuple[str, str]] = []
     if problem is not None and problem.status_code is not None:
         lines.append(("QuickBooks status code", str(problem.status_code)))
     if problem is not None and problem.message:
         lines.append(("QuickBooks said" if problem.status_code is not None else "Error", problem.message))
-    lines.append(("Why", (problem.explanation if problem else "") or match["rest"]))
+    lines.append(("Why", (problem.explanation if problem else "") or error.message))
     fix = (problem.fix if problem else "") or error.fix
     if fix:
         lines.append(("How to fix", fix))
@@ -101,7 +93,7 @@ def _document_entry(error: Issue, transfer: Transfer | None) -> Entry:
 
 def _counts_line(conversation: Conversation) -> str:
     parts = []
-    for kind, label in TRANSFER_KIND_LABELS:
+    for kind, label in registry.labels().items():
         tally = conversation.counts.get(kind)
         if tally and (tally.sent or tally.failed):
             parts.append(f"{label}: {tally.sent} sent, {tally.ok} transferred, {tally.failed} failed")
@@ -131,8 +123,7 @@ def conversation_notice(
         body.section("What went wrong", [Entry(what, lines)])
     entries = []
     for error in conversation.errors:
-        match = _ERROR_SUBJECT.match(error.message)
-        entries.append(_document_entry(error, documents.get(match["source"]) if match else None))
+        entries.append(_document_entry(error, documents.get(error.transfer_id)))
     omitted = [line for line in conversation.message.splitlines() if line.startswith("... and ")]
     entries += [Entry(line) for line in omitted]
     body.section("Documents that failed", entries)

@@ -20,6 +20,7 @@ from chalicelib.notify.layout import Body, Entry, connector_link, one_line, when
 from chalicelib.notify.mailer import Mailer, Notice
 from chalicelib.settings import Settings
 from chalicelib.store import Store
+from chalicelib.transfers import registry
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +93,15 @@ def watchdog_notice(
 
 def _check(store: Store, mailer: Mailer, settings: Settings, connector: Connector, now: datetime) -> bool:
     """Report ``connector`` if it is stuck in a period not reported yet; True when a notice was made."""
-    oldest = store.transfers.pending(connector.id, limit=1)
+    # Work of kinds switched off waits on purpose; only what the connector would send counts.
+    oldest = [
+        t
+        for kind in registry.enabled(connector)
+        for t in store.transfers.pending(connector.id, kind.slug, limit=1)
+    ]
     if not oldest or not connector.notify_emails:
         return False
-    waiting_since = oldest[0].enqueued_at
+    waiting_since = min(t.enqueued_at for t in oldest)
     last_contact = _last_contact(store, connector)
     stuck_since = max(waiting_since, last_contact or waiting_since)
     if now - parse_iso(stuck_since) < timedelta(hours=settings.watchdog_hours):

@@ -9,10 +9,12 @@ from chalicelib.domain.conversation import (
     ConversationStatus,
     Issue,
     TransferCounts,
+    TransferIssue,
     finished_status,
     new_conversation_id,
 )
 from chalicelib.store import Store
+from chalicelib.transfers import registry
 
 
 def record_auth_failure(
@@ -72,21 +74,22 @@ def finish(conversation: Conversation, state: ConversationState, *, now: str) ->
         unsuccessful=unsuccessful is not None,
         error_kinds=error_kinds,
         has_configuration_issues=bool(state.configuration_issues),
+        labels=registry.labels(),
     )
     lines: list[str] = []
     if unsuccessful:
         lines.append(unsuccessful)
     lines += [f"Configuration issue: {i['message']} Fix: {i['fix']}" for i in state.configuration_issues]
-    lines += [f"{e['kind']}: {e['message']} Fix: {e['fix']}" for e in state.errors]
+    errors = [TransferIssue.model_validate(e) for e in state.errors]
+    labels = registry.labels()
+    lines += [f"{labels.get(e.kind, e.kind)}: {e.line()} Fix: {e.fix}" for e in errors]
     if state.errors_omitted:
         lines.append(f"... and {state.errors_omitted} more failed transfers (each shows its error and fix).")
     if len(lines) > MAX_MESSAGE_LINES:  # the record must stay far below DynamoDB's 400 KB item limit
         lines = [*lines[:MAX_MESSAGE_LINES], f"... and {len(lines) - MAX_MESSAGE_LINES} more."]
     conversation.message = "\n".join(lines)
     conversation.configuration_issues = [Issue.model_validate(i) for i in state.configuration_issues]
-    conversation.errors = [
-        Issue.model_validate({k: v for k, v in e.items() if k != "kind"}) for e in state.errors
-    ]
+    conversation.errors = errors
     conversation.progress = state.progress
     conversation.counts = {kind: TransferCounts.model_validate(tally) for kind, tally in state.counts.items()}
     conversation.ended_at = now

@@ -20,9 +20,8 @@ from chalicelib.conversation.engine import (
     ConversationEngine,
     ConversationState,
     StuckConversation,
-    build_steps,
+    company_steps,
 )
-from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import ConversationStatus, abandoned_message, new_conversation_id
 from chalicelib.errors import ConcurrentUpdate
@@ -36,10 +35,13 @@ from chalicelib.qbxml.hcp import CompanyInfo, parse_hcp_response
 from chalicelib.qbxml.responses import QbResponseError
 from chalicelib.security.secrets import generate_ticket, verify_secret
 from chalicelib.settings import Settings
+from chalicelib.steps.base import StepContext
+from chalicelib.steps.ports import TransferPorts
 from chalicelib.store import Store
 from chalicelib.store.qb_lists import CommittedQbLists
 from chalicelib.store.sessions import SessionRecord, session_key
-from chalicelib.transfers.ports import TransferPorts
+from chalicelib.transfers import registry
+from chalicelib.transfers.kind import StepsWanted
 
 SERVER_VERSION = "qbwc-bridge 0.1.0"
 MIN_QBWC_VERSION = (2, 1, 0, 30)
@@ -193,25 +195,26 @@ class WebConnectorService:
         self.store.users.stamp_unknown_attempt(username, now=iso(now))
 
     def _due(self, connector: Connector, now: datetime) -> ConversationState | None:
-        """What a conversation would do now, or None when nothing is due (the answer is then ``none``)."""
+        """What a conversation would do now, or None when nothing is due (the answer is then ``none``).
+
+        Only kinds whose switch is on count: a document whose switch is off waits, queued.
+        """
         lists_due = (
             connector.lists_refresh_requested
             or connector.lists_read_at is None
             or now - parse_iso(connector.lists_read_at) >= LISTS_MAX_AGE
         )
-        invoices = connector.transfers.invoices and self.store.transfers.has_pending(connector.id)
-        paid_sync = (
-            connector.transfers.invoices
-            and (
-                connector.paid_checked_at is None
-                or now - parse_iso(connector.paid_checked_at)
-                >= timedelta(minutes=connector.paid_date_sync_minutes)
+        kinds: dict[str, dict[str, bool]] = {}
+        for kind in registry.enabled(connector):
+            send = self.store.transfers.has_pending(connector.id, kind.slug)
+            sync = registry.sync_due(kind, connector, now) and self.store.transfers.has_followed(
+                connector.id, kind.slug
             )
-            and self.store.transfers.has_followed(connector.id)
-        )
-        if not (lists_due or invoices or paid_sync):
+            if send or sync:
+                kinds[kind.slug] = {"send": send, "sync": sync}
+        if not (lists_due or kinds):
             return None
-        return ConversationState(lists_due=lists_due, invoices=invoices, paid_sync=paid_sync)
+        return ConversationState(lists_due=lists_due, kinds=kinds)
 
     def _retire(self, key: str, now: datetime) -> None:
         """End an older session of this connector: the same user's QBWC restarted, or it went silent."""
@@ -276,7 +279,13 @@ class WebConnectorService:
     def _engine(
         self, session: SessionRecord, connector: Connector, state: ConversationState, now: datetime
     ) -> ConversationEngine:
-        steps = build_steps(state, page_size=self.settings.list_page_size)
+        steps, check = company_steps(
+            state, page_size=self.settings.list_page_size, requirements=registry.requirements(connector)
+        )
+        for slug, wanted in state.kinds.items():
+            kind = registry.find(slug)
+            if kind is not None:  # a kind no longer registered has nothing to run
+                steps += kind.steps(StepsWanted(send=wanted["send"], sync=wanted["sync"]), (check,))
         return ConversationEngine(state, steps, self._context(session, connector, state, now))
 
     def send_request_xml(

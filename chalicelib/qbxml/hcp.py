@@ -27,6 +27,11 @@ from chalicelib.qbxml.responses import (
 _QBXML_VERSION = re.compile(r"\s*([0-9]+)\.([0-9]+)\s*")
 
 
+def tax_code_names(country: str) -> tuple[str, str]:
+    """The taxable / non-taxable sales tax codes QuickBooks uses in ``country``."""
+    return ("S", "E") if country.upper() in {"CA", "UK", "GB"} else ("Tax", "Non")
+
+
 @dataclass(frozen=True)
 class CompanyInfo:
     """QuickBooks edition, qbXML versions and the company file's relevant preferences."""

@@ -16,7 +16,7 @@ const MAPPING_FIELDS = {
   "payroll-categories": [["payroll_item", "Payroll item", ["payroll-items"]]],
 };
 
-const state = { connectors: [], current: null, mappingKind: null, transfersNext: null };
+const state = { connectors: [], current: null, mappingKind: null, transfersNext: null, kinds: null };
 const $ = (id) => document.getElementById(id);
 
 // --- small helpers -------------------------------------------------------------------------------------
@@ -135,11 +135,20 @@ function statusClass(status) {
 async function loadConnectors() {
   const data = await api("GET", "api/connectors");
   state.connectors = data.connectors;
+  if (!state.kinds) await loadKinds();
   renderConnectors();
   fillConnectorSelects();
   if (state.current) {
     state.current = state.connectors.find((c) => c.id === state.current.id) || null;
   }
+}
+
+// The transfer kinds this server knows (the registry), for the history's kind filter.
+async function loadKinds() {
+  const data = await api("GET", "api/transfer-kinds");
+  state.kinds = data.kinds;
+  $("tf-kind").replaceChildren(el("option", { value: "" }, "any"),
+    ...data.kinds.map((k) => el("option", { value: k.slug }, k.label)));
 }
 
 function renderConnectors() {
@@ -473,12 +482,17 @@ function transferRow(t) {
   }
   return el("tr", { "data-transfer-id": t.id },
     el("th", { scope: "row" }, t.source_id),
-    el("td", {}, t.kind),
+    el("td", {}, kindLabel(t.kind)),
     el("td", { className: "transfer-status" }, t.status, t.qb_ref_number ? ` (#${t.qb_ref_number})` : ""),
     el("td", {}, t.attempts),
     el("td", {}, when(t.updated_at)),
     el("td", {}, error),
     actions);
+}
+
+function kindLabel(slug) {
+  const kind = (state.kinds || []).find((k) => k.slug === slug);
+  return kind ? kind.label : slug;
 }
 
 async function transferAction(transfer, action) {

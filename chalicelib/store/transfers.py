@@ -19,6 +19,16 @@ def _key(transfer_id: str) -> dict[str, str]:
     return {"PK": f"TRANSFER#{transfer_id}", "SK": "TRANSFER"}
 
 
+def queue_partition(connector_id: str, kind: str) -> str:
+    """The work index of one kind on one connector: its pending transfers, oldest first."""
+    return f"QUEUE#{connector_id}#{kind}"
+
+
+def sync_partition(connector_id: str, kind: str) -> str:
+    """The transferred documents of one kind a sync follows (paid dates), by last change."""
+    return f"SYNC#{connector_id}#{kind}"
+
+
 def _item(transfer: Transfer) -> dict[str, Any]:
     item: dict[str, Any] = {
         **_key(transfer.id),
@@ -29,11 +39,11 @@ def _item(transfer: Transfer) -> dict[str, Any]:
         "document": json.dumps(transfer.document, separators=(",", ":")),
     }
     if transfer.status in PENDING_STATUSES:
-        item["GSI1PK"] = f"QUEUE#{transfer.connector_id}"
+        item["GSI1PK"] = queue_partition(transfer.connector_id, transfer.kind)
         item["GSI1SK"] = f"{transfer.enqueued_at}#{transfer.id}"
-    elif transfer.kind == "invoices" and transfer.status == "transferred":
+    elif transfer.followed and transfer.status == "transferred":
         # Paid ones stay followed too: a removed payment turns an invoice unpaid again.
-        item["GSI1PK"] = f"SYNC#{transfer.connector_id}"
+        item["GSI1PK"] = sync_partition(transfer.connector_id, transfer.kind)
         item["GSI1SK"] = f"{transfer.updated_at}#{transfer.id}"
     return item
 
@@ -106,19 +116,19 @@ class TransferRepository:
             for transfer in transfers:
                 batch.put_item(Item=_item(transfer))
 
-    def pending(self, connector_id: str, *, limit: int) -> list[Transfer]:
-        """Up to ``limit`` transfers the connector's next conversation acts on, oldest first."""
-        return self._index(f"QUEUE#{connector_id}", limit=limit)
+    def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]:
+        """Up to ``limit`` transfers of ``kind`` the connector's next conversation acts on, oldest first."""
+        return self._index(queue_partition(connector_id, kind), limit=limit)
 
-    def followed(self, connector_id: str, *, since: str, limit: int) -> list[Transfer]:
-        """Transferred invoices whose paid date is followed, changed since ``since``, oldest change first."""
-        return self._index(f"SYNC#{connector_id}", limit=limit, since=since)
+    def followed(self, connector_id: str, kind: str, *, since: str, limit: int) -> list[Transfer]:
+        """Transferred documents of ``kind`` a sync follows, changed since ``since``, oldest change first."""
+        return self._index(sync_partition(connector_id, kind), limit=limit, since=since)
 
-    def has_pending(self, connector_id: str) -> bool:
-        return bool(self._index(f"QUEUE#{connector_id}", limit=1))
+    def has_pending(self, connector_id: str, kind: str) -> bool:
+        return bool(self._index(queue_partition(connector_id, kind), limit=1))
 
-    def has_followed(self, connector_id: str) -> bool:
-        return bool(self._index(f"SYNC#{connector_id}", limit=1))
+    def has_followed(self, connector_id: str, kind: str) -> bool:
+        return bool(self._index(sync_partition(connector_id, kind), limit=1))
 
     def _index(self, partition: str, *, limit: int, since: str | None = None) -> list[Transfer]:
         kwargs: dict[str, Any] = {

@@ -10,8 +10,8 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
 from chalicelib.qbxml.responses import QbResponse, child_text
+from chalicelib.steps.base import StepContext
 from chalicelib.transfers.outcomes import error_from_status
 
 

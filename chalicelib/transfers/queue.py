@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from chalicelib.domain.transfer import Transfer, TransferKind, external_guid, transfer_id
+from chalicelib.domain.transfer import Transfer, external_guid, transfer_id
 from chalicelib.errors import ConcurrentUpdate, Conflict
 
 
@@ -30,12 +30,13 @@ REPLACEABLE = frozenset({"queued", "failed", "needs_attention", "cancelled"})
 def enqueue(
     store: QueueStore,
     *,
-    kind: TransferKind,
+    kind: str,
     source_id: str,
     connector_id: str,
     organization_id: str | None,
     document: dict[str, Any],
     now: str,
+    followed: bool = False,
     conversation_running: Callable[[str], bool],
 ) -> Enqueued:
     """Queue a document; the same ``source_id`` again returns (or, while not yet in QuickBooks, updates) the
@@ -51,6 +52,7 @@ def enqueue(
         enqueued_at=now,
         updated_at=now,
         external_guid=external_guid(new_id),
+        followed=followed,
     )
     transfer.record("queued", now, note="enqueued")
     if store.create(transfer):  # the usual case: one conditional write

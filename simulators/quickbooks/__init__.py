@@ -3,7 +3,8 @@
 ``QuickBooksCompany.sample()`` builds a realistic small-business file; ``process`` executes a qbXML
 request document (rejecting, as QuickBooks does, any document that is not valid qbXML 13.0 with
 ``QbXmlParseError``); ``hcp_response`` is what QBWC reports about QuickBooks at the start of a session.
-Invoices added by requests are in ``company.invoices``; ``pay_invoice`` records a customer's payment.
+Invoices added by requests are in ``company.invoices``, time records in ``company.time_records``
+(``company.time_tracking()`` lists them by name); ``pay_invoice`` records a customer's payment.
 """
 
 from simulators.quickbooks.company import QuickBooksCompany
@@ -22,6 +23,7 @@ from simulators.quickbooks.entities import (
     ItemSalesTax,
     ItemService,
     ListObject,
+    OtherName,
     PayrollItemWage,
     SalesAndPurchase,
     SalesOrPurchase,
@@ -35,8 +37,10 @@ from simulators.quickbooks.entities import (
 )
 from simulators.quickbooks.errors import QbXmlParseError, Status
 from simulators.quickbooks.lists import ListStore, NameInUseError
+from simulators.quickbooks.time_tracking import TimeEntry, TimeTracking
 from simulators.quickbooks.transactions import (
     Application,
+    CustomerTransaction,
     Invoice,
     InvoiceLine,
     ReceivePayment,
@@ -50,6 +54,7 @@ __all__ = [
     "Application",
     "Currency",
     "Customer",
+    "CustomerTransaction",
     "DateDrivenTerms",
     "Earning",
     "Employee",
@@ -64,6 +69,7 @@ __all__ = [
     "ListObject",
     "ListStore",
     "NameInUseError",
+    "OtherName",
     "PayrollItemWage",
     "QbXmlParseError",
     "QuickBooksCompany",
@@ -75,6 +81,8 @@ __all__ = [
     "Status",
     "Template",
     "Terms",
+    "TimeEntry",
+    "TimeTracking",
     "TrackingClass",
     "Transaction",
     "TreeObject",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
@@ -31,6 +31,7 @@ from simulators.quickbooks.entities import (
     Item,
     ItemSalesTax,
     ListObject,
+    OtherName,
     PayrollItemWage,
     SalesTaxCode,
     StandardTerms,
@@ -57,6 +58,7 @@ from simulators.quickbooks.lists import ListStore, NameInUseError, Stamper
 from simulators.quickbooks.locales import locale_for
 from simulators.quickbooks.queries import AccountTypeFilter, IteratorRegistry, ListQuery
 from simulators.quickbooks.sample import populate
+from simulators.quickbooks.time_tracking import TimeEntry, TimeTracking, TimeTrackingAdd, TimeTrackingQuery
 from simulators.quickbooks.transactions import (
     Application,
     Invoice,
@@ -90,6 +92,7 @@ _HANDLERS: dict[str, RequestHandler] = {
         ListQuery("CustomerQueryRq", lambda company: company.customers),
         ListQuery("VendorQueryRq", lambda company: company.vendors),
         ListQuery("EmployeeQueryRq", lambda company: company.employees),
+        ListQuery("OtherNameQueryRq", lambda company: company.other_names),
         ListQuery("ItemQueryRq", lambda company: company.items),
         ListQuery("CurrencyQueryRq", lambda company: company.currencies),
         ListQuery("TemplateQueryRq", lambda company: company.templates),
@@ -97,12 +100,14 @@ _HANDLERS: dict[str, RequestHandler] = {
             "InvoiceQueryRq", lambda company: company.invoices, [PaidStatusFilter()], has_linked_txns=True
         ),
         TxnQuery("ReceivePaymentQueryRq", lambda company: company.payments),
+        TimeTrackingQuery(),
         AccountAdd(),
         ClassAdd(),
         CustomerAdd(),
         ItemServiceAdd(),
         ItemNonInventoryAdd(),
         InvoiceAdd(),
+        TimeTrackingAdd(),
     )
 }
 # A fault waiting for the next request of its tag: the status it answers that request with.
@@ -117,9 +122,10 @@ class QuickBooksCompany:
     invalid ones as a whole, which QBWC reports as hresult 0x80040400), so a test run through the
     simulator proves every request the bridge sends is valid; only strings longer than their field are
     answered per request, with QuickBooks' 3070. Elements enter the lists with ``add`` (or qbXML Add
-    requests), invoices with InvoiceAdd requests; ``pay_invoice`` and ``unpay_invoice`` stand for a
-    bookkeeper receiving (or deleting) payments. ``sample()`` builds a realistic small-business file;
-    ``lock_list`` and ``fail_next`` inject faults.
+    requests), invoices with InvoiceAdd requests, time records with TimeTrackingAdd requests (while
+    ``time_tracking_on``; ``time_tracking()`` lists them for tests); ``pay_invoice`` and ``unpay_invoice``
+    stand for a bookkeeper receiving (or deleting) payments. ``sample()`` builds a realistic small-business
+    file; ``lock_list`` and ``fail_next`` inject faults.
     """
 
     company_file: str = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Sample Company.qbw"
@@ -142,11 +148,13 @@ class QuickBooksCompany:
     customers: ListStore[Customer] = field(init=False)
     vendors: ListStore[Vendor] = field(init=False)
     employees: ListStore[Employee] = field(init=False)
+    other_names: ListStore[OtherName] = field(init=False)
     items: ListStore[Item] = field(init=False)
     currencies: ListStore[Currency] = field(init=False)
     templates: ListStore[Template] = field(init=False)
     invoices: TxnStore[Invoice] = field(init=False)
     payments: TxnStore[ReceivePayment] = field(init=False)
+    time_records: TxnStore[TimeTracking] = field(init=False)
 
     requests_seen: list[str] = field(default_factory=list, init=False, repr=False)
     iterators: IteratorRegistry = field(default_factory=IteratorRegistry, init=False, repr=False)
@@ -163,11 +171,13 @@ class QuickBooksCompany:
         self.customers = ListStore("Customers", Customer)
         self.vendors = ListStore("Vendors", Vendor)
         self.employees = ListStore("Employees", Employee)
+        self.other_names = ListStore("Other Names", OtherName)
         self.items = ListStore("Items", *ITEM_KINDS)
         self.currencies = ListStore("Currencies", Currency)
         self.templates = ListStore("Templates", Template)
         self.invoices = TxnStore("Invoice")
         self.payments = TxnStore("ReceivePayment")
+        self.time_records = TxnStore("TimeTracking")
 
     @classmethod
     def sample(
@@ -179,6 +189,8 @@ class QuickBooksCompany:
         employees: int = 5,
         missing_accounts: Sequence[str] = (),
         customers_named: Sequence[str] = (),
+        employees_named: Sequence[str] = (),
+        use_time_data: str | Mapping[str, str] | None = None,
         **settings: Any,
     ) -> QuickBooksCompany:
         """A realistic small-business company file, the same on every call (see ``sample.populate``).
@@ -186,7 +198,11 @@ class QuickBooksCompany:
         ``settings`` are the constructor's fields (``country``, ``sales_tax_on`` ...);
         ``missing_accounts`` names accounts of the sample chart to leave out, with whatever needs them;
         ``customers_named`` adds customers with exactly these names after the numbered ones
-        (``"Parent:Job"`` adds a job below an existing customer).
+        (``"Parent:Job"`` adds a job below an existing customer); ``employees_named`` adds active hourly
+        employees with exactly these names ("First Last") after the numbered ones; ``use_time_data`` sets
+        "Use time data to create paychecks" (``UseTimeData``, ``DoNotUseTimeData`` or ``NotSet``) on every
+        employee, or per employee with a mapping from name to value (left unsaid by default). Time tracking
+        is on unless ``time_tracking_on=False``.
         """
         company = cls(**settings)
         populate(
@@ -197,6 +213,8 @@ class QuickBooksCompany:
             employees=employees,
             missing_accounts=missing_accounts,
             customers_named=customers_named,
+            employees_named=employees_named,
+            use_time_data=use_time_data,
         )
         return company
 
@@ -241,7 +259,7 @@ class QuickBooksCompany:
 
         A parent must already be in the same list and of the same kind (QuickBooks refuses a sub-item of
         another item type). ``NameInUseError`` when the FullName is taken (QuickBooks' 3100), which for
-        customers, vendors and employees means taken in any of the three lists.
+        customers, vendors, employees and Other Names means taken in any of these lists.
         """
         store = self._store_for(element)
         parent = element.parent if isinstance(element, TreeObject) else None
@@ -251,8 +269,13 @@ class QuickBooksCompany:
             raise ValueError(
                 f"the parent of {element.name!r} is not a {type(element).__name__} of this company"
             )
-        if parent is None and isinstance(element, Customer | Vendor | Employee):
-            names: tuple[ListStore[Any], ...] = (self.customers, self.vendors, self.employees)
+        if parent is None and isinstance(element, Customer | Vendor | Employee | OtherName):
+            names: tuple[ListStore[Any], ...] = (
+                self.customers,
+                self.vendors,
+                self.employees,
+                self.other_names,
+            )
             if any(other.find(element.name) is not None for other in names if other is not store):
                 raise NameInUseError(element.name)
         self._stamper.stamp_new(element)
@@ -277,6 +300,16 @@ class QuickBooksCompany:
     def find_invoices_by_external_guid(self, guid: str) -> list[Invoice]:
         """Every invoice carrying this ExternalGUID, oldest first."""
         return self.invoices.with_external_guid(guid)
+
+    def time_tracking(self, *, external_guid: str | None = None) -> list[TimeEntry]:
+        """Every time record in the company file, oldest first, as ``TimeEntry``s (references by name);
+        only those carrying ``external_guid`` (compared without regard to case) when it is given."""
+        records = (
+            self.time_records
+            if external_guid is None
+            else self.time_records.with_external_guid(external_guid)
+        )
+        return [record.entry() for record in records]
 
     def pay_invoice(
         self, txn_id_or_ref_number: str, *, amount: Decimal | None = None, on: date | None = None
@@ -404,6 +437,7 @@ class QuickBooksCompany:
             self.customers,
             self.vendors,
             self.employees,
+            self.other_names,
             self.items,
             self.currencies,
             self.templates,
@@ -418,6 +452,8 @@ class QuickBooksCompany:
             return self.invoices
         if isinstance(txn, ReceivePayment):
             return self.payments
+        if isinstance(txn, TimeTracking):
+            return self.time_records
         raise TypeError(f"no store holds {type(txn).__name__}")
 
     def _post(self, txn: Transaction, sign: Decimal) -> None:

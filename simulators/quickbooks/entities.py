@@ -41,6 +41,8 @@ class ListObject(ABC):
 
     ret_tag: ClassVar[str]
     kind_label: ClassVar[str]  # how QuickBooks names the kind in messages ("Customer", "Item" ...)
+    # Children of the Ret that QuickBooks only answers with when IncludeRetElement names them.
+    ret_on_request: ClassVar[frozenset[str]] = frozenset()
 
     name: str
     is_active: bool = True
@@ -493,12 +495,23 @@ class Earning:
         return ("Earnings", compact(ref("PayrollItemWageRef", self.wage_item), price("Rate", self.rate)))
 
 
+# The values of UseTimeDataToCreatePaychecks: whether the employee's paychecks come from time data.
+USE_TIME_DATA_VALUES = ("UseTimeData", "DoNotUseTimeData", "NotSet")
+
+
 @dataclass(kw_only=True, eq=False)
 class Employee(ListObject):
-    """An employee; ``name`` is what QuickBooks shows, normally "First Last"."""
+    """An employee; ``name`` is what QuickBooks shows, normally "First Last".
+
+    ``use_time_data`` is the payroll setting "Use time data to create paychecks" (``UseTimeData``,
+    ``DoNotUseTimeData`` or ``NotSet``; None leaves it out of EmployeePayrollInfo). Only an employee paid
+    from time data can have a payroll wage item on a time record, and must have one. QuickBooks answers
+    with EmployeePayrollInfo only when IncludeRetElement asks for it.
+    """
 
     ret_tag: ClassVar[str] = "EmployeeRet"
     kind_label: ClassVar[str] = "Employee"
+    ret_on_request: ClassVar[frozenset[str]] = frozenset({"EmployeePayrollInfo"})
 
     first_name: str | None = None
     last_name: str | None = None
@@ -512,16 +525,28 @@ class Employee(ListObject):
     account_number: str | None = None
     pay_period: str | None = None  # Daily, Weekly, Biweekly, Semimonthly, Monthly, Quarterly, Yearly
     earnings: tuple[Earning, ...] = ()
+    use_time_data: str | None = None  # UseTimeData, DoNotUseTimeData, NotSet
+
+    def __post_init__(self) -> None:
+        if self.use_time_data is not None and self.use_time_data not in USE_TIME_DATA_VALUES:
+            raise ValueError(
+                f"use_time_data is one of {USE_TIME_DATA_VALUES} (or None), not {self.use_time_data!r}"
+            )
+
+    @property
+    def uses_time_data(self) -> bool:
+        """Whether the employee's paychecks are created from time data (``UseTimeData``)."""
+        return self.use_time_data == "UseTimeData"
 
     def ret_fields(self) -> list[Field]:
         """The EmployeeRet children in schema order."""
-        payroll = (
-            group(
-                "EmployeePayrollInfo",
-                (text("PayPeriod", self.pay_period), *(e.to_field() for e in self.earnings)),
-            )
-            if self.pay_period or self.earnings
-            else None
+        payroll = group(
+            "EmployeePayrollInfo",
+            (
+                text("PayPeriod", self.pay_period),
+                *(e.to_field() for e in self.earnings),
+                text("UseTimeDataToCreatePaychecks", self.use_time_data),
+            ),
         )
         return compact(
             *self._stamp_fields(),
@@ -538,6 +563,36 @@ class Employee(ListObject):
             day("ReleasedDate", self.released_date),
             text("AccountNumber", self.account_number),
             payroll,
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class OtherName(ListObject):
+    """A name on QuickBooks' Other Names list: someone who is neither customer, vendor nor employee
+    (an owner, a partner), whose time QuickBooks can still track."""
+
+    ret_tag: ClassVar[str] = "OtherNameRet"
+    kind_label: ClassVar[str] = "Other Name"
+
+    company_name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    notes: str | None = None
+
+    def ret_fields(self) -> list[Field]:
+        """The OtherNameRet children in schema order."""
+        return compact(
+            *self._stamp_fields(),
+            ("Name", self.name),
+            flag("IsActive", self.is_active),
+            text("CompanyName", self.company_name),
+            text("FirstName", self.first_name),
+            text("LastName", self.last_name),
+            text("Phone", self.phone),
+            text("Email", self.email),
+            text("Notes", self.notes),
         )
 
 

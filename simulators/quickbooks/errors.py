@@ -152,6 +152,26 @@ def missing_field(list_label: str, element: str, what: str) -> Status:
     )
 
 
+def missing_element(tag: str) -> Status:
+    """3150: the schema lets an element out, but QuickBooks' own rules require it in this case (a billable
+    time record without a customer ...)."""
+    return Status(3150, "Error", f'There is a missing element: "{tag}".')
+
+
+def invalid_value(tag: str, value: str, why: str | None = None) -> Status:
+    """3210: a value the schema allows but QuickBooks' rules refuse; ``why`` is QuickBooks' explanation."""
+    message = f'The "{tag}" field has an invalid value "{value}".'
+    return Status(3210, "Error", message if why is None else f"{message}  QuickBooks error message: {why}")
+
+
+def feature_not_enabled() -> Status:
+    """3250: the request needs a feature the company file has turned off (time tracking ...), worded as
+    in a captured QuickBooks response."""
+    return Status(
+        3250, "Error", "This feature is not enabled or not available in this version of QuickBooks."
+    )
+
+
 def invalid_iterator(iterator_id: str) -> Status:
     """3391: the iteratorID is unknown, used up, or belonged to an earlier QBWC session."""
     return Status(3391, "Error", f'The iteratorID "{iterator_id}" is not valid.')

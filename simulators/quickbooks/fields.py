@@ -46,11 +46,19 @@ class StaticRet:
 
 
 def render(source: RetSource, include: frozenset[str] | None = None) -> etree._Element:
-    """The Ret element; with ``include``, only the named top-level children (as ``IncludeRetElement``)."""
+    """The Ret element; with ``include``, only the named top-level children (as ``IncludeRetElement``).
+
+    Without ``include``, the children the source lists in ``ret_on_request`` are left out: QuickBooks
+    answers with some aggregates (an employee's EmployeePayrollInfo) only when they are asked for by name.
+    """
     element = etree.Element(source.ret_tag)
     fields = source.ret_fields()
     if include is not None:
         fields = [item for item in fields if item[0] in include]
+    else:
+        on_request: frozenset[str] = getattr(source, "ret_on_request", frozenset())
+        if on_request:
+            fields = [item for item in fields if item[0] not in on_request]
     # A page of customers is tens of thousands of elements: an explicit stack keeps this loop tight.
     sub_element = etree.SubElement
     pending: list[tuple[etree._Element, Sequence[Field]]] = [(element, fields)]

@@ -18,6 +18,10 @@ What ``populate`` puts in (counts are those asked for unless noted):
   billed in the home currency but every seventh from the fourth, billed in another one (jobs follow
   their customer);
 * ``vendors`` suppliers "Vendor 0001" ...; ``employees`` employees with default pay, the fifth released;
+  then one active hourly employee for each of ``employees_named`` ("First Last"), named exactly so;
+  ``use_time_data`` sets "Use time data to create paychecks" (``UseTimeData``, ``DoNotUseTimeData`` or
+  ``NotSet``) on every employee (one value) or on the employees named (a mapping from name to value);
+  without it the employees' payroll info does not say;
 * ``items`` items cycling through service, non-inventory, inventory (non-inventory when inventory is
   off) and other-charge items, where every tenth is a sub-item of the last item of its kind;
 * the form templates QuickBooks ships with (three invoice templates, a sales receipt and a credit memo).
@@ -28,13 +32,14 @@ What ``populate`` puts in (counts are those asked for unless noted):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from simulators.quickbooks.entities import (
+    USE_TIME_DATA_VALUES,
     ZERO,
     Account,
     Address,
@@ -161,6 +166,8 @@ def populate(
     employees: int,
     missing_accounts: Sequence[str],
     customers_named: Sequence[str] = (),
+    employees_named: Sequence[str] = (),
+    use_time_data: str | Mapping[str, str] | None = None,
 ) -> None:
     """Fill an empty ``company`` with the sample file described in this module's docstring."""
     locale = locale_for(company.country)
@@ -182,6 +189,10 @@ def populate(
         _add_customer(company, context, number, full_name=full_name)
     for number in range(1, employees + 1):
         _add_employee(company, locale, number, wage_items)
+    for number, full_name in enumerate(employees_named, start=employees + 1):
+        _add_named_employee(company, locale, number, full_name, wage_items)
+    if use_time_data is not None:
+        _set_use_time_data(company, use_time_data)
     _add_items(company, items, _ItemContext(accounts, tax, suppliers))
     for name, template_type in _TEMPLATES:
         company.add(Template(name=name, template_type=template_type))
@@ -424,6 +435,43 @@ def _add_employee(
             earnings=earnings,
         )
     )
+
+
+def _add_named_employee(
+    company: QuickBooksCompany, locale: Locale, number: int, full_name: str, wage_items: list[PayrollItemWage]
+) -> None:
+    """An active employee paid hourly, named ``full_name`` ("First Last": the last word is the last name)."""
+    first, _, last = full_name.rpartition(" ")
+    hourly = wage_items[0] if wage_items else None
+    company.add(
+        Employee(
+            name=full_name,
+            first_name=first or None,
+            last_name=last,
+            employee_address=_address(locale, number + 11),
+            phone=f"555-{3000 + number % 7000:04d}",
+            employee_type="Regular",
+            hired_date=date(2016, 3, 1) + timedelta(days=97 * number),
+            pay_period="Biweekly" if hourly is not None else None,
+            earnings=() if hourly is None else (Earning(hourly, Decimal("30.00")),),
+        )
+    )
+
+
+def _set_use_time_data(company: QuickBooksCompany, use_time_data: str | Mapping[str, str]) -> None:
+    """Set "Use time data to create paychecks" on every employee, or on the employees named."""
+    settings = (
+        {employee.name: use_time_data for employee in company.employees}
+        if isinstance(use_time_data, str)
+        else dict(use_time_data)
+    )
+    for name, value in settings.items():
+        if value not in USE_TIME_DATA_VALUES:
+            raise ValueError(f"use_time_data: {value!r} for {name!r} is not one of {USE_TIME_DATA_VALUES}")
+        employee = company.employees.find(name)
+        if employee is None:
+            raise ValueError(f"use_time_data: the sample has no employee named {name!r}")
+        employee.use_time_data = value
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The transactions a QuickBooks company file keeps (invoices, received payments) and their store.
+"""The transactions a QuickBooks company file keeps (invoices, received payments) and their store; time
+tracking, which posts nothing, is in ``time_tracking``.
 
 A transaction refers to list elements by the objects themselves, like list elements do, and is stamped by
 the company when it is recorded (TxnID, TxnNumber, TimeCreated, TimeModified, EditSequence; each line gets
@@ -57,19 +58,16 @@ def to_cents(value: Decimal) -> Decimal:
 
 @dataclass(kw_only=True, eq=False)
 class Transaction(ABC):
-    """What every transaction here has: a customer, a date, an optional reference number, a currency
-    with multi-currency on, and the identity QuickBooks stamps on it. ``eq=False``: two transactions are
-    the same only if they are the same object."""
+    """What every transaction has: a date, the identity QuickBooks stamps on it, an ExternalGUID when the
+    integration that added it gave one, and a RefNumber for the types that have one. ``eq=False``: two
+    transactions are the same only if they are the same object."""
 
     ret_tag: ClassVar[str]
     txn_type: ClassVar[str]  # the TxnType QuickBooks names it with in links ("Invoice", "ReceivePayment")
 
-    customer: Customer
     txn_date: date
-    ref_number: str | None = None
+    ref_number: str | None = None  # always None for types without one (TimeTracking)
     external_guid: str | None = None
-    currency: Currency | None = None  # with multi-currency on: the customer's currency
-    exchange_rate: Decimal | None = None  # home currency per unit of ``currency``
     txn_id: str = field(default="", init=False)
     txn_number: int = field(default=0, init=False)
     time_created: datetime = field(default=_UNSTAMPED, init=False)
@@ -80,6 +78,35 @@ class Transaction(ABC):
     def accounts(self) -> tuple[Account, ...]:
         """The accounts the transaction posts to (what ``AccountFilter`` selects on)."""
         return ()
+
+    @abstractmethod
+    def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
+        """The Ret's children in schema order; ``lines`` and ``linked`` as IncludeLineItems and
+        IncludeLinkedTxns ask (an Add answers with both)."""
+
+    def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
+        """What recording the transaction adds to customer and account balances (deleting it subtracts);
+        nothing unless the type posts."""
+        return []
+
+    def _stamp_fields(self) -> list[Field]:
+        return [
+            ("TxnID", self.txn_id),
+            timestamp("TimeCreated", self.time_created),
+            timestamp("TimeModified", self.time_modified),
+            ("EditSequence", self.edit_sequence),
+            ("TxnNumber", str(self.txn_number)),
+        ]
+
+
+@dataclass(kw_only=True, eq=False)
+class CustomerTransaction(Transaction):
+    """A transaction with a customer that posts to receivables (invoices, received payments), in the
+    customer's currency with multi-currency on."""
+
+    customer: Customer
+    currency: Currency | None = None  # with multi-currency on: the customer's currency
+    exchange_rate: Decimal | None = None  # home currency per unit of ``currency``
 
     def in_home_currency(self, value: Decimal) -> Decimal:
         """``value`` converted at the transaction's exchange rate."""
@@ -96,22 +123,8 @@ class Transaction(ABC):
         ]
 
     @abstractmethod
-    def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
-        """The Ret's children in schema order; ``lines`` and ``linked`` as IncludeLineItems and
-        IncludeLinkedTxns ask (an Add answers with both)."""
-
-    @abstractmethod
     def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
         """What recording the transaction adds to customer and account balances (deleting it subtracts)."""
-
-    def _stamp_fields(self) -> list[Field]:
-        return [
-            ("TxnID", self.txn_id),
-            timestamp("TimeCreated", self.time_created),
-            timestamp("TimeModified", self.time_modified),
-            ("EditSequence", self.edit_sequence),
-            ("TxnNumber", str(self.txn_number)),
-        ]
 
 
 @dataclass(frozen=True)
@@ -179,7 +192,7 @@ class Application:
 
 
 @dataclass(kw_only=True, eq=False)
-class Invoice(Transaction):
+class Invoice(CustomerTransaction):
     """An invoice: what a customer owes for the lines sold, plus sales tax, less what was paid."""
 
     ret_tag: ClassVar[str] = "InvoiceRet"
@@ -296,7 +309,7 @@ class Invoice(Transaction):
 
 
 @dataclass(kw_only=True, eq=False)
-class ReceivePayment(Transaction):
+class ReceivePayment(CustomerTransaction):
     """A payment received from a customer, applied to some of its invoices."""
 
     ret_tag: ClassVar[str] = "ReceivePaymentRet"

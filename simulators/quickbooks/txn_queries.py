@@ -37,7 +37,7 @@ from simulators.quickbooks.handlers import (
 )
 from simulators.quickbooks.lists import ListStore
 from simulators.quickbooks.queries import KindFilter, PagedQuery, Predicate, kind_predicates, read_datetime
-from simulators.quickbooks.transactions import Invoice, Transaction, TxnStore, TxnView
+from simulators.quickbooks.transactions import CustomerTransaction, Invoice, Transaction, TxnStore, TxnView
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -107,7 +107,7 @@ class TxnFilter:
             to_ref=None if ref_range is None else child_text(ref_range, "ToRefNumber"),
         )
 
-    def matches(self, txn: Transaction) -> bool:
+    def matches(self, txn: CustomerTransaction) -> bool:
         """Whether a filtered query selects ``txn``."""
         if self.from_modified is not None and txn.time_modified < self.from_modified:
             return False
@@ -212,14 +212,14 @@ class TxnQuery(PagedQuery):
     def select(self, request: etree._Element, company: QuickBooksCompany) -> tuple[list[Any], Status]:
         """The named transactions (500 when some are missing), or those the filters match (1 for none)."""
         store = self._store(company)
-        lookups = [(txn_id, _found(store.get(txn_id))) for txn_id in children_text(request, "TxnID")]
+        lookups = [(txn_id, found_by_id(store, txn_id)) for txn_id in children_text(request, "TxnID")]
         lookups += [(ref, store.with_ref_number(ref)) for ref in children_text(request, "RefNumber")]
         lookups += [
             (ref, store.with_ref_number(ref, case_sensitive=True))
             for ref in children_text(request, "RefNumberCaseSensitive")
         ]
         if lookups:
-            return _explicit(lookups)
+            return explicit_answer(lookups)
         query = TxnFilter.from_request(request, company)
         tests = [query.matches, *kind_predicates(self._kind_filters, request)]
         matches = [txn for txn in store if all(test(txn) for test in tests)]
@@ -232,11 +232,13 @@ class TxnQuery(PagedQuery):
         return [TxnView(txn, lines=lines, linked=linked) for txn in page]
 
 
-def _found(txn: Transaction | None) -> list[Transaction]:
+def found_by_id(store: TxnStore[Any], txn_id: str) -> list[Transaction]:
+    """The transaction with this TxnID, as a list of none or one."""
+    txn = store.get(txn_id)
     return [] if txn is None else [txn]
 
 
-def _explicit(lookups: list[tuple[str, list[Any]]]) -> tuple[list[Any], Status]:
+def explicit_answer(lookups: list[tuple[str, list[Any]]]) -> tuple[list[Any], Status]:
     """The transactions found, each once and in the order asked for, and the status: the 500 warning
     naming the first TxnID or RefNumber that found nothing."""
     found: list[Any] = []

@@ -16,12 +16,12 @@ import schemathesis
 from schemathesis.core.result import Err
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 
-from chalicelib.api.openapi import OPERATIONS, REF_TEMPLATE, build_document, model_schema
+from chalicelib.api.openapi import KIND_DOCUMENTS, OPERATIONS, REF_TEMPLATE, build_document, model_schema
 from chalicelib.domain.api_token import ApiTokenCreate
 from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
-from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.domain.mapping import MAPPING_SETS, NamingConventions, OrganizationRoute
 from chalicelib.domain.qbwc_user import QbwcUserCreate
+from chalicelib.transfers import registry
 
 PUBLIC_URL = "http://localhost:8000"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -93,7 +93,10 @@ def test_request_bodies_are_the_models_own_schemas(document: dict[str, Any]) -> 
             assert body is None, (operation.method, operation.path)
             continue
         assert body["required"] is True
-        models = operation.body if isinstance(operation.body, tuple) else (operation.body,)
+        if operation.body is KIND_DOCUMENTS:  # every registered kind's document
+            models: tuple[Any, ...] = tuple(kind.document_model for kind in registry.kinds())
+        else:
+            models = operation.body if isinstance(operation.body, tuple) else (operation.body,)
         schema = body["content"]["application/json"]["schema"]
         refs = schema["anyOf"] if len(models) > 1 else [schema]
         for model, ref in zip(models, refs, strict=True):
@@ -108,7 +111,7 @@ def test_request_bodies_are_the_models_own_schemas(document: dict[str, Any]) -> 
         ApiTokenCreate,
         ConnectorCreate,
         ConnectorPatch,
-        InvoiceDocument,
+        *(kind.document_model for kind in registry.kinds()),
         NamingConventions,
         OrganizationRoute,
         QbwcUserCreate,
@@ -266,7 +269,8 @@ def test_answers_conform_to_the_document(
     t = "/api/transfers/{name}"
     queued = api.call("POST", t, INVOICE, name="invoices")
     api.call("POST", t, INVOICE, name="invoices")  # 200: the same one
-    api.call("POST", t, INVOICE, name="timesheets")  # 404: not available yet
+    api.call("POST", t, INVOICE, name="bananas")  # 404: no such kind
+    api.call("GET", "/api/transfer-kinds")
     api.call("GET", "/api/transfers")
     api.call("GET", t, name=queued["id"])
     api.call("GET", c + "/preview", **ids)

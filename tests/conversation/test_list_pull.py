@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.conversation.list_pull import ListPullStep
-from chalicelib.conversation.steps import StepContext
+from chalicelib.steps.base import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.lists import qb_list

@@ -6,7 +6,7 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
+from chalicelib.steps.base import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.invoices import build_customer_add, build_names_query

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.mapping import NamingConventions
 from chalicelib.domain.transfer import Transfer, TransferStatus, external_guid
 from chalicelib.qbxml.hcp import CompanyInfo
-from chalicelib.transfers.invoices.plan import InvoicePlanStep
-from chalicelib.transfers.ports import TransferPorts
+from chalicelib.steps.base import StepContext
+from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.invoices.pipeline import InvoicePipeline
+from chalicelib.transfers.pipeline import PlanStep
 from tests.transfers.invoice_factory import invoice
 
 # Steps under test here never touch QuickBooks lists.
@@ -40,13 +41,13 @@ class StaleIndex:
     def __init__(self, current: list[Transfer]) -> None:
         self.current = {t.id: t for t in current}
 
-    def pending(self, connector_id: str, *, limit: int) -> list[Transfer]:
+    def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]:
         return [t.model_copy(update={"status": "queued"}) for t in self.current.values()]
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
         return {i: self.current[i] for i in transfer_ids if i in self.current}
 
-    def followed(self, connector_id: str, *, since: str, limit: int) -> list[Transfer]:
+    def followed(self, connector_id: str, kind: str, *, since: str, limit: int) -> list[Transfer]:
         return []
 
     def save_many(self, transfers: Iterable[Transfer]) -> None:
@@ -97,7 +98,7 @@ def test_only_sendable_and_in_flight_transfers_are_planned() -> None:
     )
     state: dict[str, Any] = {}
     ctx.states = {"invoices.plan": state}
-    InvoicePlanStep(depends_on=()).advance(ctx, state)
+    PlanStep(InvoicePipeline(), depends_on=()).advance(ctx, state)
     assert sorted(state["ids"]) == ["inv_1", "inv_3", "inv_5"]
     assert state["reconcile"] == ["inv_3"]
     assert state["st"] == {"inv_1": "ready", "inv_3": "waiting", "inv_5": "ready"}

@@ -14,12 +14,13 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.clock import parse_iso
-from chalicelib.conversation.steps import StepContext
 from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.invoices import build_invoice_changes_query
 from chalicelib.qbxml.responses import QbResponse, child_flag, child_text, children_named
+from chalicelib.steps.base import StepContext
 
-KEY = "invoices.paid"
+SLUG = "invoices"
+KEY = f"{SLUG}.paid"
 PAGE = 500
 # Linked transactions that settle an invoice.
 SETTLING = frozenset({"ReceivePayment", "CreditMemo", "JournalEntry", "Deposit"})
@@ -116,7 +117,7 @@ class PaidDateStep:
     def _followed(ctx: StepContext) -> dict[str, Transfer]:
         ports = ctx.ports
         assert ports is not None
-        return ports.followed(parse_iso(ctx.now))
+        return ports.followed(SLUG, parse_iso(ctx.now))
 
     @staticmethod
     def _update(ctx: StepContext, transfer: Transfer, ret: etree._Element) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.conversation.company_check import tax_code_names
-from chalicelib.qbxml.hcp import CompanyInfo
+from chalicelib.qbxml.hcp import CompanyInfo, tax_code_names
 
 
 def customer_tax_code(company: CompanyInfo, tax_exempt: bool) -> str | None:

@@ -1,7 +1,10 @@
-"""Customers for the invoices' organizations: linked by the stored ListID, else found by name or created.
+"""Customers for a kind's organizations: linked by the stored ListID, else found by name or created.
 
-Matching is by exact full name (QuickBooks compares names case-insensitively); the link is stored once
-resolved, so renaming the organization in the source application never creates a second customer.
+Shared by every kind whose documents name organizations. The kind's plan puts in its state ``customers``
+(organization id -> customer full name, for organizations not linked yet) and ``customer_details`` (lower-case
+full name -> what a CustomerAdd needs of the organization). Matching is by exact full name (QuickBooks compares
+names case-insensitively); the link is stored once resolved, so renaming the organization in the source
+application never creates a second customer.
 """
 
 from __future__ import annotations
@@ -10,16 +13,13 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
-from chalicelib.domain.invoice import InvoiceDocument, Organization
+from chalicelib.domain.invoice import Organization
 from chalicelib.domain.transfer import CustomerLink
 from chalicelib.qbxml.invoices import AddressParts, build_customer_add, build_names_query
 from chalicelib.qbxml.responses import child_named, child_text
-from chalicelib.transfers.invoices.plan import KEY as PLAN
-from chalicelib.transfers.invoices.tax import customer_tax_code
+from chalicelib.steps.base import StepContext
 from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
-
-KEY = "invoices.customers"
+from chalicelib.transfers.tax import customer_tax_code
 
 
 def address_parts(address: Any) -> AddressParts | None:
@@ -34,15 +34,21 @@ def address_parts(address: Any) -> AddressParts | None:
     )
 
 
-class CustomerStep(EnsureListObjects):
-    key = KEY
-    depends_on = (PLAN,)
+def customer_details(organization: Organization) -> dict[str, Any]:
+    """What the customer step keeps of an organization for its CustomerAdd (JSON-safe)."""
+    return organization.model_dump(mode="json", exclude_none=True)
 
-    def __init__(self) -> None:
-        self._organizations: dict[str, Organization] | None = None
+
+class CustomerStep(EnsureListObjects):
+    """``<slug>.customers``: after the kind's plan."""
+
+    def __init__(self, slug: str) -> None:
+        self.key = f"{slug}.customers"
+        self._plan = f"{slug}.plan"
+        self.depends_on = (self._plan,)
 
     def wanted(self, ctx: StepContext) -> list[str]:
-        return sorted(set(ctx.states[PLAN]["customers"].values()))
+        return sorted(set(ctx.states[self._plan]["customers"].values()))
 
     def build_query(self, request_id: str, names: list[str]) -> etree._Element:
         # CurrencyRef is answered only by multi-currency files; asking is harmless otherwise.
@@ -54,10 +60,11 @@ class CustomerStep(EnsureListObjects):
             state.setdefault("currency", {})[full_name.lower()] = child_text(currency, "FullName") or ""
 
     def build_add(self, ctx: StepContext, request_id: str, full_name: str) -> etree._Element:
-        organization = self._organization_named(ctx, full_name)
+        details = ctx.states[self._plan].get("customer_details", {}).get(full_name.lower())
         leaf = full_name.rsplit(":", 1)[-1]
-        if organization is None:  # a parent level the naming convention introduced
+        if details is None:  # a parent level the naming convention introduced
             return build_customer_add(request_id, name=leaf, parent=parent_of(full_name))
+        organization = Organization.model_validate(details)
         multicurrency = ctx.company.is_multicurrency_on
         return build_customer_add(
             request_id,
@@ -77,22 +84,7 @@ class CustomerStep(EnsureListObjects):
         currencies = state.get("currency", {})
         links = [
             CustomerLink(org_id, state["known"][name.lower()], name, currencies.get(name.lower()))
-            for org_id, name in ctx.states[PLAN]["customers"].items()
+            for org_id, name in ctx.states[self._plan]["customers"].items()
             if state["known"].get(name.lower())
         ]
         ports.customer_links.put_many(ports.connector_id, links)
-
-    def _organization_named(self, ctx: StepContext, full_name: str) -> Organization | None:
-        """The organization a customer name was formed from (None for a parent level of the convention)."""
-        if self._organizations is None:
-            # Once per callback (steps are built per callback), not once per CustomerAdd.
-            ports = ctx.ports
-            assert ports is not None
-            names = ctx.states[PLAN]["customers"]
-            self._organizations = {}
-            for transfer in ports.planned(ctx.states[PLAN]["ids"]).values():
-                name = names.get(transfer.organization_id or "")
-                if name and name.lower() not in self._organizations:
-                    organization = InvoiceDocument.model_validate(transfer.document).organization
-                    self._organizations[name.lower()] = organization
-        return self._organizations.get(full_name.lower())

@@ -10,17 +10,17 @@ from typing import Any, Protocol
 from chalicelib.clock import iso
 from chalicelib.domain.transfer import Transfer
 
-# Invoices followed for their paid date (transferred in the last 365 days), read per paid-date check.
+# Transfers followed by a sync (invoices' paid dates; transferred in the last 365 days), read per check.
 FOLLOWED_LIMIT = 20_000
 FOLLOWED_WINDOW = timedelta(days=365)
 
 
 class TransferStore(Protocol):
-    def pending(self, connector_id: str, *, limit: int) -> list[Transfer]: ...
+    def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]: ...
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]: ...
 
-    def followed(self, connector_id: str, *, since: str, limit: int) -> list[Transfer]: ...
+    def followed(self, connector_id: str, kind: str, *, since: str, limit: int) -> list[Transfer]: ...
 
     def save_many(self, transfers: Iterable[Transfer]) -> None: ...
 
@@ -52,24 +52,24 @@ class TransferPorts:
     connectors: ConnectorUpdates
     max_per_conversation: int = 500
     dry_run: bool = False  # the preview: plan and build, write nothing
-    _pending: dict[str, Transfer] | None = field(default=None, repr=False)
-    _followed: dict[str, Transfer] | None = field(default=None, repr=False)
+    _pending: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)
+    _followed: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)
     _loaded: dict[str, Transfer] = field(default_factory=dict, repr=False)
     _connector_fields: dict[str, Any] = field(default_factory=dict, repr=False)
     _mappings: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _dirty: dict[str, Transfer] = field(default_factory=dict, repr=False)
 
-    def pending(self) -> dict[str, Transfer]:
-        """The connector's pending transfers by id, from the queue index (read once per callback).
+    def pending(self, kind: str) -> dict[str, Transfer]:
+        """The connector's pending transfers of ``kind`` by id, from the queue index (read once per callback).
 
         The index is eventually consistent: it is how a conversation *finds* its work. Once planned, the
         transfers are read by id with ``planned`` (consistent), so a status written in an earlier callback is
         never read stale.
         """
-        if self._pending is None:
-            found = self.transfers.pending(self.connector_id, limit=self.max_per_conversation * 2)
-            self._pending = {t.id: t for t in found}
-        return self._pending
+        if kind not in self._pending:
+            found = self.transfers.pending(self.connector_id, kind, limit=self.max_per_conversation * 2)
+            self._pending[kind] = {t.id: t for t in found}
+        return self._pending[kind]
 
     def planned(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
         """These transfers, read consistently by id (each at most once per callback)."""
@@ -79,13 +79,13 @@ class TransferPorts:
             self._loaded.update(self.transfers.get_many(missing))
         return {i: self._loaded[i] for i in wanted if i in self._loaded}
 
-    def followed(self, now: datetime) -> dict[str, Transfer]:
-        """Invoices transferred (or changed) in the last 365 days, whose paid date is followed, by id."""
-        if self._followed is None:
+    def followed(self, kind: str, now: datetime) -> dict[str, Transfer]:
+        """Transfers of ``kind`` transferred (or changed) in the last 365 days whose sync follows them, by id."""
+        if kind not in self._followed:
             since = iso(now - FOLLOWED_WINDOW)
-            found = self.transfers.followed(self.connector_id, since=since, limit=FOLLOWED_LIMIT)
-            self._followed = {t.id: t for t in found}
-        return self._followed
+            found = self.transfers.followed(self.connector_id, kind, since=since, limit=FOLLOWED_LIMIT)
+            self._followed[kind] = {t.id: t for t in found}
+        return self._followed[kind]
 
     def update_connector_later(self, fields: dict[str, Any]) -> None:
         """Connector fields written by ``flush``, after the transfers (a watermark must not pass its data)."""

@@ -1,4 +1,6 @@
-"""Items for the invoices' billing codes: the mapped item, or a service item made by the naming convention.
+"""Service items for a kind's billing codes: the mapped item, or one made by the naming convention.
+
+The kind's plan puts ``items`` in its state: line key -> {``name``, ``create``, ``account``, ``code``}.
 
 A mapped item is never created (a typo in a mapping should not become a new item): if QuickBooks does not
 have it, the invoices that need it fail with an explanation naming the mapping.
@@ -10,28 +12,31 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.conversation.steps import StepContext
 from chalicelib.qbxml.invoices import build_item_service_add, build_names_query
 from chalicelib.qbxml.responses import QbResponse
-from chalicelib.transfers.invoices.plan import KEY as PLAN
+from chalicelib.steps.base import StepContext
 from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
-
-KEY = "invoices.items"
 
 
 class ItemStep(EnsureListObjects):
-    key = KEY
-    depends_on = (PLAN,)
+    """``<slug>.items``: after the kind's plan."""
+
+    def __init__(self, slug: str) -> None:
+        self.key = f"{slug}.items"
+        self._plan = f"{slug}.plan"
+        self.depends_on = (self._plan,)
 
     def wanted(self, ctx: StepContext) -> list[str]:
-        return sorted({info["name"] for info in ctx.states[PLAN]["items"].values()})
+        return sorted({info["name"] for info in ctx.states[self._plan]["items"].values()})
 
     def build_query(self, request_id: str, names: list[str]) -> etree._Element:
         return build_names_query("ItemQueryRq", request_id, names)
 
     def build_add(self, ctx: StepContext, request_id: str, full_name: str) -> etree._Element:
         infos = [
-            i for i in ctx.states[PLAN]["items"].values() if i["name"].lower().startswith(full_name.lower())
+            i
+            for i in ctx.states[self._plan]["items"].values()
+            if i["name"].lower().startswith(full_name.lower())
         ]
         account = infos[0]["account"] if infos else ctx.connector.accounts.other_income
         return build_item_service_add(
@@ -41,13 +46,13 @@ class ItemStep(EnsureListObjects):
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         super().apply(ctx, state, tag, response)
         if tag == "q":
-            self._refuse_unmapped_creation(ctx, state)
+            self._refuse_unmapped_creation(ctx.states[self._plan]["items"], state)
 
     @staticmethod
-    def _refuse_unmapped_creation(ctx: StepContext, state: dict[str, Any]) -> None:
-        creatable = {i["name"].lower() for i in ctx.states[PLAN]["items"].values() if i["create"]}
+    def _refuse_unmapped_creation(items: dict[str, dict[str, Any]], state: dict[str, Any]) -> None:
+        creatable = {i["name"].lower() for i in items.values() if i["create"]}
         creatable |= {a.lower() for n in creatable for a in _ancestors(n)}
-        for info in ctx.states[PLAN]["items"].values():
+        for info in items.values():
             code = info["code"]
             name = info["name"].lower()
             if name in creatable or name in state["known"]:

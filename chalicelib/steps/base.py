@@ -14,11 +14,11 @@ from typing import Any, Protocol
 from lxml import etree
 
 from chalicelib.domain.connector import Connector
-from chalicelib.domain.conversation import Issue
+from chalicelib.domain.conversation import Issue, TransferIssue
 from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.responses import QbResponse
-from chalicelib.transfers.ports import TransferPorts
+from chalicelib.steps.ports import TransferPorts
 
 
 class QbListSink(Protocol):
@@ -51,7 +51,7 @@ class StepContext:
     ports: TransferPorts | None = None  # storage for transfer steps (None when a conversation has none)
     configuration_issues: list[Issue] = field(default_factory=list)
     failed_steps: set[str] = field(default_factory=set)  # keys of steps that ended without their data
-    errors: list[tuple[str, Issue]] = field(default_factory=list)  # (transfer kind, issue)
+    errors: list[TransferIssue] = field(default_factory=list)  # transfers failed in this callback
     states: dict[str, dict[str, Any]] = field(
         default_factory=dict
     )  # every step's state, read-only for others
@@ -68,16 +68,16 @@ class StepContext:
     def record_error(self, kind: str, transfer: Transfer) -> None:
         """A transfer failed in this conversation: it is counted and named in the conversation's message."""
         error = transfer.error
-        number = transfer.document.get("number") or transfer.source_id
         self.count(kind, "failed")
         self.errors.append(
-            (
-                kind,
-                Issue(
-                    code=error.code if error else "failed",
-                    message=f"{number} ({transfer.source_id}): {error.explanation or error.message if error else 'failed'}",
-                    fix=error.fix if error else "",
-                ),
+            TransferIssue(
+                code=error.code if error else "failed",
+                message=(error.explanation or error.message) if error else "failed",
+                fix=error.fix if error else "",
+                kind=kind,
+                transfer_id=transfer.id,
+                source_id=transfer.source_id,
+                number=str(transfer.document.get("number") or transfer.source_id),
             )
         )
 

@@ -1,0 +1,58 @@
+"""Invoices, declared for the registry: routed by organization, sent as InvoiceAdd, paid dates read back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.clock import parse_iso
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.invoice import InvoiceDocument
+from chalicelib.steps.base import Step
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.invoices.paid_dates import PaidDateStep
+from chalicelib.transfers.invoices.pipeline import CUSTOMERS, ITEMS, SLUG, InvoicePipeline
+from chalicelib.transfers.invoices.preview import preview_invoices
+from chalicelib.transfers.items import ItemStep
+from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+
+
+def invoice_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    """Sending (plan, reconcile, customers, items, add) waits for ``after`` (the company check)."""
+    pipeline = InvoicePipeline()
+    steps: list[Step] = []
+    if wanted.send:
+        steps += [
+            PlanStep(pipeline, depends_on=after),
+            ReconcileStep(pipeline),
+            CustomerStep(SLUG),
+            ItemStep(SLUG),
+            SendStep(pipeline, depends_on=(CUSTOMERS, ITEMS)),
+        ]
+    if wanted.sync:
+        steps.append(PaidDateStep())
+    return steps
+
+
+def paid_dates_due(connector: Connector, now: datetime) -> bool:
+    """At most every ``paid_date_sync_minutes`` (0: every conversation)."""
+    checked = connector.paid_checked_at
+    return checked is None or now - parse_iso(checked) >= timedelta(minutes=connector.paid_date_sync_minutes)
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Invoice",
+    order=10,
+    switch="invoices",
+    routing="organization",
+    document_model=InvoiceDocument,
+    scope="sales",
+    qb=QbNames(add="InvoiceAdd", query="InvoiceQuery", mod="InvoiceMod", void="TxnVoid"),
+    steps=invoice_steps,
+    requirements=Requirements(accounts=("other_income",), sales_tax_codes=True),
+    followed=True,
+    sync_due=paid_dates_due,
+    routing_id=lambda document: document.organization.id,
+    preview=preview_invoices,
+)

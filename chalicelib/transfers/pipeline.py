@@ -1,0 +1,529 @@
+"""The steps every transfer kind shares: plan, reconcile lost answers, send exactly once.
+
+A kind supplies a ``Pipeline`` (its hooks: what a document needs, its parts, how to build one Add, how to ask
+QuickBooks for documents whose answer was lost) and gets three steps keyed ``<slug>.plan``,
+``<slug>.reconcile`` and ``<slug>.add``, with its own dependency steps (customers, items, ...) between plan
+and add. The plan step's state is the kind's working set; the send step owns the status of each part.
+
+Exactly once, for every kind: each part (one QuickBooks transaction: an invoice, a time entry) carries an
+ExternalGUID derived from its transfer and part; a transfer is written ``in_flight`` before the message holding
+it leaves; a lost answer leaves it ``in_flight``, and the next conversation queries QuickBooks and compares
+ExternalGUIDs in code before anything is sent again. A transfer is ``transferred`` when every part is in
+QuickBooks (each part's TxnID kept); a failed part fails the transfer, and a retry sends only the parts
+QuickBooks does not have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from lxml import etree
+
+from chalicelib.domain.mapping import InvalidQbName
+from chalicelib.domain.transfer import Transfer, TransferError
+from chalicelib.qbxml.catalogue import RETRYABLE_STATUS_CODES
+from chalicelib.qbxml.responses import QbResponse, child_text
+from chalicelib.steps.base import StepContext
+from chalicelib.transfers.outcomes import (
+    error_from_status,
+    mark_failed,
+    mark_transferred,
+    requeue_quietly,
+    unrenderable_text_error,
+)
+
+# A retryable answer is tried once more in the same conversation, then waits for the next one.
+RETRIES_PER_CONVERSATION = 1
+SENDABLE = frozenset({"queued", "failed"})
+_OPEN = ("ready", "retry", "sent")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One QuickBooks transaction of a document. ``key`` is "" for a kind of one transaction per document."""
+
+    key: str
+    external_guid: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What an Add's answer (or a query's Ret) says about a transaction the bridge sent."""
+
+    external_guid: str
+    txn_id: str
+    ref_number: str | None = None
+    time_created: str | None = None
+
+
+class Pipeline(Protocol):
+    """A kind's hooks into the shared steps."""
+
+    slug: str
+    label: str
+
+    def prepare(self, ctx: StepContext, plan: dict[str, Any], transfers: list[Transfer]) -> None:
+        """Before planning ``transfers``: read what they need in bulk (mappings, links), into ``plan``."""
+
+    def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
+        """Work out what ``transfer`` needs (names of customers, items, ...) into ``plan``; raise
+        ``InvalidQbName`` or ``DocumentRefused`` when it can never be sent as it is, ``DocumentWaits`` when a
+        configuration issue holds it."""
+
+    def parts(self, transfer: Transfer) -> list[Part]:
+        """The transactions ``transfer`` becomes, in order."""
+
+    def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
+        """Why ``transfer`` cannot be sent now (a customer or item it needs could not be had), or None."""
+
+    def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
+        """The Add request of one part."""
+
+    def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
+        """Queries that find these transfers' parts in QuickBooks (request ids are set by the step)."""
+
+    def identity(self, ret: etree._Element) -> Identity:
+        """The identity a Ret carries (an Add's answer or a query's match)."""
+
+
+class DocumentWaits(Exception):
+    """A document that cannot be sent until a configuration issue (already reported) is fixed: it is not
+    planned and stays queued, with no attempt counted."""
+
+
+class DocumentRefused(Exception):
+    """A document that can never be sent as it is (the error says why and what to do)."""
+
+    def __init__(self, error: TransferError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def part_tag(transfer_id: str, key: str) -> str:
+    """A part's tag (requestID suffix and state key)."""
+    return transfer_id if not key else f"{transfer_id}/{key}"
+
+
+def split_tag(tag: str) -> tuple[str, str]:
+    transfer_id, _, key = tag.partition("/")
+    return transfer_id, key
+
+
+def has_part(transfer: Transfer, key: str) -> bool:
+    """Whether QuickBooks already has this part of the transfer."""
+    return bool(transfer.qb_txn_id) if not key else key in transfer.qb_parts
+
+
+def _all_in(pipeline: Pipeline, transfer: Transfer) -> bool:
+    return all(has_part(transfer, part.key) for part in pipeline.parts(transfer))
+
+
+# -- plan ---------------------------------------------------------------------------------------------------
+
+
+class PlanStep:
+    """Chooses the kind's transfers for this conversation and works out, without QuickBooks, what each needs.
+
+    State: ``ids`` (planned, in order), ``reconcile`` (ids whose last answer was lost), ``st`` (part tag ->
+    ready | sent | transferred | failed | retry | waiting | lost | gone), plus what the kind's ``prepare`` and
+    ``plan_document`` put there.
+    """
+
+    def __init__(self, pipeline: Pipeline, depends_on: tuple[str, ...]) -> None:
+        self.pipeline = pipeline
+        self.key = f"{pipeline.slug}.plan"
+        self.depends_on = depends_on
+
+    def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
+        return all(states.get(key, {}).get("done") for key in self.depends_on)
+
+    def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        if state.get("done"):
+            return
+        ports = ctx.ports
+        assert ports is not None
+        slug = self.pipeline.slug
+        state.update(ids=[], reconcile=[], st={})
+        if slug in ctx.states.get("check", {}).get("blocked", []):
+            # A configuration issue stops every document of the kind: they wait, nothing is sent that would
+            # fail for it.
+            self.pipeline.prepare(ctx, state, [])
+            state["done"] = True
+            return
+        # The queue index (eventually consistent) only says which transfers to look at; their status and body
+        # come from a consistent read by id, so a transfer sent a moment ago is never planned again.
+        found = [t.id for t in ports.pending(slug).values()][: ports.max_per_conversation]
+        current = ports.planned(found)
+        candidates = [
+            current[i] for i in found if i in current and current[i].status in SENDABLE | {"in_flight"}
+        ]
+        self.pipeline.prepare(ctx, state, candidates)
+        failed: list[Transfer] = []
+        for transfer in candidates:
+            error = unrenderable_text_error(transfer.document)
+            if error is None:
+                try:
+                    self.pipeline.plan_document(ctx, state, transfer)
+                except DocumentWaits:
+                    continue
+                except InvalidQbName as exc:
+                    error = TransferError(
+                        code="invalid_name", message=str(exc), explanation=str(exc), fix=exc.fix
+                    )
+                except DocumentRefused as exc:
+                    error = exc.error
+            if error is not None:
+                mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
+                failed.append(transfer)
+                continue
+            state["ids"].append(transfer.id)
+            if transfer.status == "in_flight":
+                state["reconcile"].append(transfer.id)
+            for part in self.pipeline.parts(transfer):
+                if not has_part(transfer, part.key):
+                    tag = part_tag(transfer.id, part.key)
+                    state["st"][tag] = "waiting" if transfer.status == "in_flight" else "ready"
+        for transfer in failed:
+            ctx.record_error(slug, transfer)
+        ports.save(failed)
+        state["done"] = True
+
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+        return []
+
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        return None
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        return None
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        return None
+
+    def is_done(self, state: dict[str, Any]) -> bool:
+        return bool(state.get("done"))
+
+    def remaining_messages(self, state: dict[str, Any]) -> int:
+        return 0 if state.get("done") else 1
+
+
+# -- reconcile ------------------------------------------------------------------------------------------------
+
+
+class ReconcileStep:
+    """Before anything is sent again, asks QuickBooks about the parts whose answer was lost.
+
+    The bridge's own ExternalGUID found means the part is in QuickBooks (kept, never sent again); not found
+    means it never arrived, and it is sent again in this conversation.
+    """
+
+    def __init__(self, pipeline: Pipeline, depends_on: tuple[str, ...] = ()) -> None:
+        self.pipeline = pipeline
+        self.key = f"{pipeline.slug}.reconcile"
+        self._plan = f"{pipeline.slug}.plan"
+        self.depends_on = (self._plan, *depends_on)
+
+    def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
+        return all(states.get(key, {}).get("done") for key in self.depends_on)
+
+    def _queries(self, ctx: StepContext) -> list[etree._Element]:
+        ports = ctx.ports
+        assert ports is not None
+        ids = ctx.states[self._plan]["reconcile"]
+        planned = ports.planned(ids)
+        transfers = [planned[i] for i in ids if i in planned]
+        return self.pipeline.reconcile_requests(ctx, transfers) if transfers else []
+
+    def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        if "total" not in state:
+            state.update(total=len(self._queries(ctx)), asked=[], answered=[])
+        if not state["total"]:
+            state["done"] = True
+
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+        return [
+            (f"q{index}", element)
+            for index, element in enumerate(self._queries(ctx))
+            if f"q{index}" not in state["asked"]
+        ]
+
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        state["asked"] += tags
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        if response.is_error:
+            # Asked again in the next conversation; meanwhile these stay in_flight and nothing is re-sent.
+            state["failed"] = True
+        else:
+            for ret in response.rets:
+                identity = self.pipeline.identity(ret)
+                if identity.external_guid:
+                    state.setdefault("found", {})[identity.external_guid.upper()] = [
+                        identity.txn_id,
+                        identity.ref_number,
+                        identity.time_created,
+                    ]
+        state["answered"].append(tag)
+        if len(state["answered"]) >= state["total"]:
+            self._settle(ctx, state)
+
+    def _settle(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        state["done"] = True
+        if state.get("failed"):
+            return
+        ports = ctx.ports
+        assert ports is not None
+        plan = ctx.states[self._plan]
+        found: dict[str, list[Any]] = state.pop("found", {})
+        changed = []
+        planned = ports.planned(plan["reconcile"])
+        for transfer_id in plan["reconcile"]:
+            transfer = planned.get(transfer_id)
+            if transfer is None:
+                continue
+            for part in self.pipeline.parts(transfer):
+                if has_part(transfer, part.key):
+                    continue
+                match = found.get(part.external_guid.upper())
+                tag = part_tag(transfer.id, part.key)
+                if match is not None:
+                    _keep_part(transfer, part.key, match[0])
+                    plan["st"][tag] = "transferred"
+                else:
+                    plan["st"][tag] = "ready"
+            if _all_in(self.pipeline, transfer):
+                txn_id, ref_number, time_created = found.get(
+                    self.pipeline.parts(transfer)[0].external_guid.upper(), [transfer.qb_txn_id, None, None]
+                )
+                mark_transferred(
+                    transfer,
+                    txn_id=transfer.qb_txn_id or str(txn_id or ""),
+                    ref_number=ref_number,
+                    time_created=time_created,
+                    at=ctx.now,
+                    conversation=ctx.generation,
+                    note="found in QuickBooks after a lost answer (matched by ExternalGUID); not sent again",
+                )
+                ctx.count(self.pipeline.slug, "ok")
+            else:
+                requeue_quietly(
+                    transfer,
+                    at=ctx.now,
+                    conversation=ctx.generation,
+                    note="not (all) in QuickBooks after a lost answer; sending what is missing again",
+                )
+            changed.append(transfer)
+        ports.save(changed)
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        state["asked"].remove(tag)  # asked again in the next message
+
+    def is_done(self, state: dict[str, Any]) -> bool:
+        return bool(state.get("done"))
+
+    def remaining_messages(self, state: dict[str, Any]) -> int:
+        return 0 if state.get("done") else 1
+
+
+def _keep_part(transfer: Transfer, key: str, txn_id: str) -> None:
+    if key:
+        transfer.qb_parts = {**transfer.qb_parts, key: txn_id}
+    else:
+        transfer.qb_txn_id = txn_id
+
+
+# -- send ---------------------------------------------------------------------------------------------------
+
+
+class SendStep:
+    """Sends each ready part exactly once and records every answer (see the module's docstring)."""
+
+    def __init__(self, pipeline: Pipeline, depends_on: tuple[str, ...]) -> None:
+        self.pipeline = pipeline
+        self.key = f"{pipeline.slug}.add"
+        self._plan = f"{pipeline.slug}.plan"
+        self.depends_on = (self._plan, f"{pipeline.slug}.reconcile", *depends_on)
+
+    def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
+        return all(states.get(key, {}).get("done") for key in self.depends_on)
+
+    def _planned(self, ctx: StepContext) -> dict[str, Transfer]:
+        ports = ctx.ports
+        assert ports is not None
+        return ports.planned(ctx.states[self._plan]["ids"])
+
+    def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
+        """Fail the transfers whose customer, item, ... could not be had, before anything is built."""
+        ports = ctx.ports
+        assert ports is not None
+        st = ctx.states[self._plan]["st"]
+        planned = self._planned(ctx)
+        changed: dict[str, Transfer] = {}
+        for tag, status in list(st.items()):
+            if status != "ready":
+                continue
+            transfer_id, _ = split_tag(tag)
+            transfer = planned.get(transfer_id)
+            if transfer is None or transfer.status not in SENDABLE:
+                st[tag] = "gone"  # cancelled or changed meanwhile: not ours to send
+                continue
+            if transfer_id in changed:
+                continue
+            error = self.pipeline.blocked(ctx, transfer)
+            if error is None:
+                continue
+            if error.status_code in RETRYABLE_STATUS_CODES:
+                # QuickBooks was busy with a customer or item: not this document's fault, not an attempt.
+                requeue_quietly(
+                    transfer, at=ctx.now, conversation=ctx.generation, note=f"waiting: {error.message}"
+                )
+                self._set_open_parts(st, transfer_id, "waiting")
+            else:
+                mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
+                self._set_open_parts(st, transfer_id, "failed")
+                ctx.record_error(self.pipeline.slug, transfer)
+            changed[transfer_id] = transfer
+        ports.save(changed.values())
+        state["done"] = not any(s in _OPEN for s in st.values())
+
+    @staticmethod
+    def _set_open_parts(st: dict[str, str], transfer_id: str, status: str) -> None:
+        for tag, current in st.items():
+            if split_tag(tag)[0] == transfer_id and current in ("ready", "retry", "waiting"):
+                st[tag] = status
+
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+        st = ctx.states[self._plan]["st"]
+        planned = self._planned(ctx)
+        built = []
+        parts: dict[str, dict[str, Part]] = {}
+        for tag, status in st.items():
+            if status not in ("ready", "retry"):
+                continue
+            transfer_id, key = split_tag(tag)
+            transfer = planned[transfer_id]
+            if transfer_id not in parts:
+                parts[transfer_id] = {p.key: p for p in self.pipeline.parts(transfer)}
+            built.append((tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][key], tag)))
+        return built
+
+    def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
+        ports = ctx.ports
+        assert ports is not None
+        st = ctx.states[self._plan]["st"]
+        planned = self._planned(ctx)
+        flying: dict[str, Transfer] = {}
+        for tag in tags:
+            st[tag] = "sent"
+            transfer_id, _ = split_tag(tag)
+            if transfer_id in flying:
+                continue
+            transfer = planned[transfer_id]
+            transfer.record(
+                "in_flight",
+                ctx.now,
+                conversation=ctx.generation,
+                note=f"{self.pipeline.label} handed to QuickBooks Web Connector",
+            )
+            transfer.in_flight_conversation = ctx.generation
+            flying[transfer_id] = transfer
+        ctx.count(self.pipeline.slug, "sent", len(flying))
+        ports.save_now(flying.values())  # must be stored before the message leaves
+
+    def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
+        ports = ctx.ports
+        assert ports is not None
+        st = ctx.states[self._plan]["st"]
+        transfer_id, key = split_tag(tag)
+        # One read for every transfer of the message being answered (cached for the rest of the callback).
+        sending = {split_tag(t)[0] for t, s in st.items() if s == "sent"}
+        transfer = ports.planned(sending | {transfer_id})[transfer_id]
+        outcomes = state.setdefault("outcomes", {})
+        retries = state.setdefault("retries", {})
+        if not response.is_error:
+            ret = response.rets[0] if response.rets else None
+            identity = self.pipeline.identity(ret) if ret is not None else Identity("", "")
+            _keep_part(transfer, key, identity.txn_id)
+            if not key:
+                transfer.qb_ref_number = identity.ref_number
+                transfer.qb_time_created = identity.time_created
+            st[tag] = "transferred"
+        elif response.status_code in RETRYABLE_STATUS_CODES:
+            if retries.get(tag, 0) < RETRIES_PER_CONVERSATION:
+                retries[tag] = retries.get(tag, 0) + 1
+                st[tag] = "retry"
+            else:
+                st[tag] = "waiting"
+            outcomes.setdefault(transfer_id, {})["retry"] = (
+                f"QuickBooks answered {response.status_code} ({response.status_message}); retried later"
+            )
+        else:
+            st[tag] = "failed"
+            outcomes.setdefault(transfer_id, {}).setdefault(
+                "error", error_from_status(response.status_code, response.status_message).model_dump()
+            )
+        if not any(split_tag(t)[0] == transfer_id and s == "sent" for t, s in st.items()):
+            self._settle(ctx, transfer, outcomes.pop(transfer_id, {}))
+            ports.save_later(transfer)
+        state["done"] = not any(s in _OPEN for s in st.values())
+
+    def _settle(self, ctx: StepContext, transfer: Transfer, outcome: dict[str, Any]) -> None:
+        """Every part of ``transfer`` in this message is answered: what the transfer is now."""
+        st = ctx.states[self._plan]["st"]
+        if any(split_tag(t)[0] == transfer.id and s == "lost" for t, s in st.items()):
+            # A part's answer was lost: it may be in QuickBooks. The transfer stays in flight (with the parts
+            # known to be in), and the next conversation asks QuickBooks before sending anything again.
+            return
+        if _all_in(self.pipeline, transfer):
+            mark_transferred(
+                transfer,
+                txn_id=transfer.qb_txn_id or "",
+                ref_number=transfer.qb_ref_number,
+                time_created=transfer.qb_time_created,
+                at=ctx.now,
+                conversation=ctx.generation,
+            )
+            ctx.count(self.pipeline.slug, "ok")
+        elif "error" in outcome:
+            mark_failed(
+                transfer,
+                TransferError.model_validate(outcome["error"]),
+                at=ctx.now,
+                conversation=ctx.generation,
+            )
+            self._set_open_parts(st, transfer.id, "failed")
+            ctx.record_error(self.pipeline.slug, transfer)
+        elif "retry" in outcome:
+            requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=outcome["retry"])
+        # Otherwise parts still wait for a later message of this conversation: it stays in flight.
+
+    def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
+        # No answer: it may or may not be in QuickBooks. It stays in_flight; the next conversation asks first.
+        st = ctx.states[self._plan]["st"]
+        st[tag] = "lost"
+        transfer_id, _ = split_tag(tag)
+        mine = [s for t, s in st.items() if split_tag(t)[0] == transfer_id]
+        if "sent" not in mine and "transferred" in mine:
+            # Other parts of it did get in: keep their TxnIDs, so only the lost ones are asked about.
+            ports = ctx.ports
+            assert ports is not None
+            state.get("outcomes", {}).pop(transfer_id, None)
+            ports.save_later(ports.planned([transfer_id])[transfer_id])
+        state["done"] = not any(s in _OPEN for s in st.values())
+
+    def is_done(self, state: dict[str, Any]) -> bool:
+        return bool(state.get("done"))
+
+    def remaining_messages(self, state: dict[str, Any]) -> int:
+        return 1 if not state.get("done") else 0
+
+
+def txn_identity(ret: etree._Element) -> Identity:
+    """The identity fields every transaction Ret carries."""
+    return Identity(
+        external_guid=child_text(ret, "ExternalGUID") or "",
+        txn_id=child_text(ret, "TxnID") or "",
+        ref_number=child_text(ret, "RefNumber"),
+        time_created=child_text(ret, "TimeCreated"),
+    )

@@ -1,0 +1,76 @@
+"""The dry run every kind offers: plan as a conversation would, predict what QuickBooks has from the lists the
+last conversation read, build the Add requests. Nothing is written (the ports are in dry-run mode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.domain.connector import Connector
+from chalicelib.qbxml.hcp import CompanyInfo
+from chalicelib.steps.base import StepContext
+from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.pipeline import Pipeline, PlanStep, SendStep
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One kind's dry run: a summary for a person and the requests the next conversation would send."""
+
+    summary: dict[str, Any]
+    requests: list[etree._Element]
+
+
+class _NoWrites:
+    """Stands in for every store the steps would write to."""
+
+    def write_page(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def plan_dry(
+    pipeline: Pipeline, connector: Connector, ports: TransferPorts, lists: Any, *, now: str
+) -> tuple[StepContext, dict[str, Any]]:
+    """The context and the kind's plan, as the next conversation would make them (writing nothing)."""
+    ports.dry_run = True
+    ctx = StepContext(
+        connector=connector,
+        company=CompanyInfo.from_dict(connector.company or {}),
+        now=now,
+        generation="preview",
+        list_sink=_NoWrites(),
+        list_source=lists,
+        ports=ports,
+    )
+    plan: dict[str, Any] = {}
+    ctx.states = {f"{pipeline.slug}.plan": plan}
+    PlanStep(pipeline, depends_on=()).advance(ctx, plan)
+    return ctx, plan
+
+
+def predict(ctx: StepContext, step_key: str, names: list[str], lists: Any, list_name: str) -> set[str]:
+    """Stand in for a list step's answers: ``names`` QuickBooks has by the last read list (lower-case)."""
+    have = {str(e["full_name"]).lower(): e["list_id"] for e in lists.entries(list_name) or []}
+    ctx.states[step_key] = {"known": {n.lower(): have.get(n.lower(), "") for n in names}}
+    return {n.lower() for n in names if n.lower() in have}
+
+
+def build_adds(pipeline: Pipeline, ctx: StepContext, plan: dict[str, Any]) -> list[etree._Element]:
+    """The Add requests of every ready part."""
+    if not plan["ids"]:
+        return []
+    return [element for _, element in SendStep(pipeline, depends_on=()).requests(ctx, {})]
+
+
+def failing_now(ports: TransferPorts, slug: str, planned: list[str]) -> list[dict[str, Any]]:
+    """The kind's transfers that failed and will not be sent as they are."""
+    return [
+        {"id": t.id, "error": t.error.model_dump() if t.error else None}
+        for t in ports.planned(ports.pending(slug)).values()
+        if t.status in ("failed", "needs_attention") and t.id not in planned
+    ]

@@ -1,0 +1,116 @@
+"""The registry of transfer kinds: the one list generic code iterates over.
+
+Built-in kinds are loaded on first use (their packages import the qbXML builders; loading them lazily keeps
+a cold start that needs none of them cheap). A test, or a later kind, adds itself with ``register``; nothing
+else has to change for it to be enqueued, listed, sent, counted and named in statuses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+
+from chalicelib.domain.connector import Connector
+from chalicelib.steps.requirements import KindRequirements
+from chalicelib.transfers.kind import TransferKind
+
+BUILT_IN = ("chalicelib.transfers.invoices.kind", "chalicelib.transfers.timesheets.kind")
+
+# What the company check asks for switches whose kinds are not built yet, so admins learn about missing
+# accounts before the documents arrive. A kind registered for the switch replaces its entry.
+SWITCHES_WITHOUT_KIND: dict[str, KindRequirements] = {
+    "purchase_orders": KindRequirements(
+        slug="purchase-orders",
+        label="Purchase Order",
+        accounts=(
+            "other_income",
+            "po_income",
+            "cost_of_goods_sold",
+            "inventory_adjustment",
+            "inventory_asset",
+        ),
+        sales_tax_codes=True,
+    ),
+    "expense_reports": KindRequirements(
+        slug="expense-reports", label="Expense Report", accounts=("other_income",)
+    ),
+}
+
+_kinds: dict[str, TransferKind] = {}
+_loaded = False
+
+
+def register(kind: TransferKind) -> None:
+    """Add ``kind`` (or replace the kind with its slug)."""
+    _kinds[kind.slug] = kind
+
+
+def unregister(slug: str) -> None:
+    """Remove a kind (tests that registered a throwaway kind clean up with this)."""
+    _kinds.pop(slug, None)
+
+
+def _load() -> None:
+    global _loaded  # the built-ins are imported once per process
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILT_IN:
+        register(importlib.import_module(module).KIND)
+
+
+def kinds() -> list[TransferKind]:
+    """Every registered kind, in status order (Invoice, Timesheet, ...)."""
+    _load()
+    return sorted(_kinds.values(), key=lambda kind: (kind.order, kind.slug))
+
+
+def find(slug: str) -> TransferKind | None:
+    _load()
+    return _kinds.get(slug)
+
+
+def get(slug: str) -> TransferKind:
+    kind = find(slug)
+    if kind is None:
+        raise KeyError(f"no transfer kind {slug!r}")
+    return kind
+
+
+def labels() -> dict[str, str]:
+    """slug -> label, in status order."""
+    return {kind.slug: kind.label for kind in kinds()}
+
+
+def enabled(connector: Connector) -> list[TransferKind]:
+    """The kinds whose switch is on for ``connector``."""
+    switches = connector.transfers.model_dump()
+    return [kind for kind in kinds() if switches.get(kind.switch)]
+
+
+def requirements(connector: Connector) -> list[KindRequirements]:
+    """What the company check asks for: the enabled kinds' requirements, and those of switches whose kinds
+    are not built yet."""
+    switches = connector.transfers.model_dump()
+    found = [
+        KindRequirements(
+            slug=kind.slug,
+            label=kind.label,
+            accounts=kind.requirements.accounts,
+            sales_tax_codes=kind.requirements.sales_tax_codes,
+            time_tracking=kind.requirements.time_tracking,
+        )
+        for kind in enabled(connector)
+    ]
+    built = {kind.switch for kind in kinds()}
+    found += [
+        needs
+        for switch, needs in SWITCHES_WITHOUT_KIND.items()
+        if switches.get(switch) and switch not in built
+    ]
+    return found
+
+
+def sync_due(kind: TransferKind, connector: Connector, now: datetime) -> bool:
+    """Whether ``kind``'s sync (paid dates) is due on ``connector`` now."""
+    return kind.sync_due is not None and kind.sync_due(connector, now)

@@ -1,0 +1,1 @@
+"""Timesheets: each entry one QuickBooks TimeTracking record, for the resource's employee (or vendor)."""

@@ -1,0 +1,46 @@
+"""Timesheets, declared for the registry: routed by resource, each entry a TimeTrackingAdd."""
+
+from __future__ import annotations
+
+from chalicelib.domain.timesheet import TimesheetDocument
+from chalicelib.steps.base import Step
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.items import ItemStep
+from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.timesheets.people import PeopleStep
+from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
+from chalicelib.transfers.timesheets.preview import preview_timesheets
+
+
+def timesheet_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    """Plan, then the people (employees, vendors), customers and items, reconcile, and the adds."""
+    if not wanted.send:
+        return []
+    pipeline = TimesheetPipeline()
+    return [
+        PlanStep(pipeline, depends_on=after),
+        PeopleStep(SLUG),
+        # Lost answers are looked up by the resource's entity, so the people come first.
+        ReconcileStep(pipeline, depends_on=(PEOPLE,)),
+        CustomerStep(SLUG),
+        ItemStep(SLUG),
+        SendStep(pipeline, depends_on=(PEOPLE, CUSTOMERS, ITEMS)),
+    ]
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Timesheet",
+    order=20,
+    switch="timesheets",
+    routing="resource",
+    document_model=TimesheetDocument,
+    scope="payroll",
+    qb=QbNames(add="TimeTrackingAdd", query="TimeTrackingQuery", mod="TimeTrackingMod", void="TxnDel"),
+    steps=timesheet_steps,
+    requirements=Requirements(accounts=("other_income",), time_tracking=True),
+    keeps=("TxnID", "EditSequence"),
+    routing_id=lambda document: document.resource.id,
+    preview=preview_timesheets,
+)

@@ -1,0 +1,71 @@
+"""The dry run of timesheets: whose time it would be, which customers and items would be found or created,
+which timesheets fail now, and the TimeTrackingAdd requests. Nothing is written.
+
+The employees' payroll settings are read only by a conversation, so the preview shows no payroll items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.connector import Connector
+from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.preview import Preview, build_adds, failing_now, plan_dry, predict
+from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
+
+
+def preview_timesheets(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
+    """``lists`` answers ``entries(name)`` with the last pulled QuickBooks lists (or None)."""
+    pipeline = TimesheetPipeline()
+    ctx, plan = plan_dry(pipeline, connector, ports, lists, now=now)
+    customers = sorted(set(plan.get("customers", {}).values()))
+    items = plan.get("items", {}).values()
+    item_names = sorted({i["name"] for i in items})
+    have_customers = predict(ctx, CUSTOMERS, customers, lists, "customers")
+    have_items = predict(ctx, ITEMS, item_names, lists, "items")
+    employees = {str(e["full_name"]).lower(): e for e in lists.entries("employees") or []}
+    vendors = {str(e["full_name"]).lower(): e for e in lists.entries("vendors") or []}
+    ctx.states[PEOPLE] = {
+        "employees": {
+            n: {"list_id": e["list_id"], "name": e["full_name"], "uses_time_data": False}
+            for n, e in employees.items()
+        },
+        "vendors": {n: e["list_id"] for n, e in vendors.items()},
+    }
+    people = {}
+    for resource_id, resource in plan.get("resources", {}).items():
+        wanted = resource.get("employee") or resource["name"]
+        if wanted.lower() in employees:
+            people[resource_id] = f"employee {employees[wanted.lower()]['full_name']}"
+        elif resource.get("vendor") and resource["vendor"].lower() in vendors:
+            people[resource_id] = f"vendor {resource['vendor']}"
+        else:
+            people[resource_id] = "no QuickBooks employee: the timesheet would fail"
+    sendable = {r for r, who in people.items() if not who.startswith("no ")}
+    for transfer in ports.planned(plan["ids"]).values():
+        if transfer.document["resource"]["id"] not in sendable:
+            for tag in list(plan["st"]):
+                if tag.startswith(f"{transfer.id}/"):
+                    plan["st"][tag] = "failed"
+    summary = {
+        "documents": len(plan["ids"]),
+        "entries": sum(1 for status in plan["st"].values() if status == "ready"),
+        "lost_answers_to_check": len(plan["reconcile"]),
+        "people": people,
+        "customers": {
+            "linked": len(plan.get("linked", {})),
+            "found_by_name": [n for n in customers if n.lower() in have_customers],
+            "to_create": [n for n in customers if n.lower() not in have_customers],
+        },
+        "items": {
+            "existing": [n for n in item_names if n.lower() in have_items],
+            "to_create": sorted(
+                {i["name"] for i in items if i["create"] and i["name"].lower() not in have_items}
+            ),
+            "mapped_but_missing": sorted(
+                {i["name"] for i in items if not i["create"] and i["name"].lower() not in have_items}
+            ),
+        },
+        "failing_now": failing_now(ports, SLUG, plan["ids"]),
+    }
+    return Preview(summary=summary, requests=build_adds(pipeline, ctx, plan))
