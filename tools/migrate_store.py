@@ -10,13 +10,21 @@ import sys
 
 from chalicelib.settings import Settings
 from chalicelib.store.dynamodb import open_table
-from chalicelib.store.migrations import migrate_conversation_ids
+from chalicelib.store.migrations import (
+    migrate_conversation_ids,
+    migrate_organization_routes,
+    migrate_transfer_indexes,
+)
+from chalicelib.transfers import registry
 
 
 def main() -> int:
     settings = Settings.from_env()
     try:
-        done = migrate_conversation_ids(open_table(settings))
+        table = open_table(settings)
+        done = migrate_conversation_ids(table)
+        done += migrate_organization_routes(table)
+        done += migrate_transfer_indexes(table, {kind.slug for kind in registry.kinds() if kind.followed})
     except Exception as exc:  # the usual cause locally: the stack is not running
         where = settings.dynamodb_endpoint or f"DynamoDB table {settings.table_name} in {settings.region}"
         print(f"Could not migrate {where}: {exc}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Mapping, naming-convention and organization-routing rules behind the admin routes.
+"""Mapping, naming-convention and routing (organization, resource) rules behind the admin routes.
 
 A mapping may name a QuickBooks object that does not exist yet (the admin creates it in QuickBooks later),
 so targets are not refused; instead every entry shown carries ``known``: whether the connector's last
@@ -24,8 +24,9 @@ from chalicelib.domain.mapping import (
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.store import Store
 from chalicelib.store.qb_lists import StoredQbList
+from chalicelib.store.routes import MAX_SOURCE_ID_LENGTH, RouteNamespace
 
-MAX_ORG_ID_LENGTH = 100  # as the transfers' organization id
+MAX_ROUTE_ID_LENGTH = MAX_SOURCE_ID_LENGTH  # as the transfers' organization and resource ids
 
 
 def mapping_kind(kind: str) -> MappingKind:
@@ -121,57 +122,107 @@ def naming_answer(connector_id: str, conventions: NamingConventions) -> dict[str
     }
 
 
-# --- organization routes ---------------------------------------------------------------------------------
+# --- organization and resource routes --------------------------------------------------------------------
+# Invoices follow their organization, timesheets and expense reports their resource; without a route of its
+# own an id goes to the default connector. One stored item per route (``store.routes``).
+
+
+def _check_id(value: str, *, field: str, what: str) -> str:
+    problem = None
+    if not value.strip():
+        problem = f"the {what} id is empty"
+    elif len(value) > MAX_ROUTE_ID_LENGTH:
+        problem = f"the {what} id is longer than {MAX_ROUTE_ID_LENGTH} characters"
+    elif not value.isprintable():
+        problem = f"the {what} id contains control characters"
+    if problem is not None:
+        raise InvalidInput(
+            f"invalid {what} id: {problem}",
+            code="validation_failed",
+            details=[{"field": field, "message": problem, "type": "value_error"}],
+        )
+    return value
 
 
 def check_org_id(org_id: str) -> str:
     """The org id from the path, or a 422 naming ``org_id``."""
-    problem = None
-    if not org_id.strip():
-        problem = "the organization id is empty"
-    elif len(org_id) > MAX_ORG_ID_LENGTH:
-        problem = f"the organization id is longer than {MAX_ORG_ID_LENGTH} characters"
-    elif not org_id.isprintable():
-        problem = "the organization id contains control characters"
-    if problem is not None:
-        raise InvalidInput(
-            f"invalid organization id: {problem}",
-            code="validation_failed",
-            details=[{"field": "org_id", "message": problem, "type": "value_error"}],
-        )
-    return org_id
+    return _check_id(org_id, field="org_id", what="organization")
 
 
-def organization_route(store: Store, org_id: str) -> dict[str, Any]:
-    """Where ``org_id``'s documents go now; ``Conflict`` (no_connector) when there is no connector at all."""
-    routed = store.mappings.routes().get(org_id)
+def check_resource_id(resource_id: str) -> str:
+    """The resource id from the path, or a 422 naming ``resource_id``."""
+    return _check_id(resource_id, field="resource_id", what="resource")
+
+
+_ANSWER_FIELD: dict[RouteNamespace, str] = {"organization": "org_id", "resource": "resource_id"}
+
+
+def route_answer(store: Store, namespace: RouteNamespace, source_id: str) -> dict[str, Any]:
+    """Where ``source_id``'s documents go now; ``Conflict`` (no_connector) when there is no connector at all.
+
+    Read now, not from the enqueue cache; other processes follow within 10 seconds.
+    """
+    field = _ANSWER_FIELD[namespace]
+    routed = store.routes.get(namespace, source_id)
     if routed is not None:
-        return {"org_id": org_id, "connector_id": routed, "is_default_route": False}
+        return {field: source_id, "connector_id": routed, "is_default_route": False}
     # The same answer the enqueue path gets, so what the admin sees is where documents go.
     default_id = store.connectors.default_id()
     if default_id is None:
         raise Conflict(
-            "there is no connector yet, so the organization's documents have nowhere to go; create one",
+            f"there is no connector yet, so the {namespace}'s documents have nowhere to go; create one",
             code="no_connector",
         )
-    return {"org_id": org_id, "connector_id": default_id, "is_default_route": True}
+    return {field: source_id, "connector_id": default_id, "is_default_route": True}
 
 
-def route_organization(store: Store, org_id: str, connector_id: str, *, now: str) -> dict[str, Any]:
-    """Send ``org_id``'s documents enqueued from now on to ``connector_id`` (active or not).
+def set_route(
+    store: Store, namespace: RouteNamespace, source_id: str, connector_id: str, *, now: str
+) -> dict[str, Any]:
+    """Send ``source_id``'s documents enqueued from now on to ``connector_id`` (active or not).
 
-    Routing to the default connector is the same as removing the route: the default never changes, and an
-    organization without a route already goes there.
+    ``NotFound`` for an unknown connector. Routing to the default connector is the same as removing the
+    route: the default never changes, and an id without a route already goes there.
     """
     connector = store.connectors.get(connector_id)
     if connector.is_default:
-        store.mappings.unroute(org_id, now=now)
+        store.routes.delete(namespace, source_id, now=now)
     else:
-        store.mappings.route(org_id, connector.id, now=now)
-    return organization_route(store, org_id)
+        store.routes.set(namespace, source_id, connector.id, now=now)
+    return route_answer(store, namespace, source_id)
+
+
+def remove_route(store: Store, namespace: RouteNamespace, source_id: str, *, now: str) -> dict[str, Any]:
+    """Send ``source_id``'s documents to the default connector again (nothing to do if it had no route)."""
+    store.routes.delete(namespace, source_id, now=now)
+    return route_answer(store, namespace, source_id)
+
+
+def organization_route(store: Store, org_id: str) -> dict[str, Any]:
+    """Where ``org_id``'s invoices go now (see ``route_answer``)."""
+    return route_answer(store, "organization", org_id)
+
+
+def route_organization(store: Store, org_id: str, connector_id: str, *, now: str) -> dict[str, Any]:
+    """Send ``org_id``'s documents enqueued from now on to ``connector_id`` (see ``set_route``)."""
+    return set_route(store, "organization", org_id, connector_id, now=now)
 
 
 def unroute_organization(store: Store, org_id: str, *, now: str) -> dict[str, Any]:
-    """Send ``org_id``'s documents to the default connector again (nothing to do if it was not routed)."""
-    store.mappings.unroute(org_id, now=now)
-    return organization_route(store, org_id)
+    """Send ``org_id``'s documents to the default connector again."""
+    return remove_route(store, "organization", org_id, now=now)
+
+
+def resource_route(store: Store, resource_id: str) -> dict[str, Any]:
+    """Where ``resource_id``'s timesheets and expense reports go now (see ``route_answer``)."""
+    return route_answer(store, "resource", resource_id)
+
+
+def route_resource(store: Store, resource_id: str, connector_id: str, *, now: str) -> dict[str, Any]:
+    """Send ``resource_id``'s timesheets and expense reports enqueued from now on to ``connector_id``."""
+    return set_route(store, "resource", resource_id, connector_id, now=now)
+
+
+def unroute_resource(store: Store, resource_id: str, *, now: str) -> dict[str, Any]:
+    """Send ``resource_id``'s timesheets and expense reports to the default connector again."""
+    return remove_route(store, "resource", resource_id, now=now)

@@ -1,4 +1,4 @@
-"""Mapping, naming-convention and organization-routing routes (admin scope)."""
+"""Mapping, naming-convention and routing (organization, resource) routes (admin scope)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.admin.mappings import (
     check_org_id,
+    check_resource_id,
     mapping_answer,
     mapping_kind,
     naming_answer,
     organization_route,
     replace_mappings,
+    resource_route,
     route_organization,
+    route_resource,
     unroute_organization,
+    unroute_resource,
 )
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
@@ -84,3 +88,29 @@ def put_route(org_id: str) -> Response:
 def delete_route(org_id: str) -> Response:
     require_scope(bp, "admin")
     return json_response(unroute_organization(get_store(), check_org_id(org_id), now=_now()))
+
+
+# Timesheets and expense reports follow their resource; the body is the organization route's ({"connector_id"}).
+
+
+@bp.route("/api/resources/{resource_id}/connector", methods=["GET"], authorizer=bearer_token)
+@api_route
+def get_resource_route(resource_id: str) -> Response:
+    require_scope(bp, "admin")
+    return json_response(resource_route(get_store(), check_resource_id(resource_id)))
+
+
+@bp.route("/api/resources/{resource_id}/connector", methods=["PUT"], authorizer=bearer_token)
+@api_route
+def put_resource_route(resource_id: str) -> Response:
+    require_scope(bp, "admin")
+    check_resource_id(resource_id)
+    body = parse_body(bp.current_request.raw_body, OrganizationRoute)
+    return json_response(route_resource(get_store(), resource_id, body.connector_id, now=_now()))
+
+
+@bp.route("/api/resources/{resource_id}/connector", methods=["DELETE"], authorizer=bearer_token)
+@api_route
+def delete_resource_route(resource_id: str) -> Response:
+    require_scope(bp, "admin")
+    return json_response(unroute_resource(get_store(), check_resource_id(resource_id), now=_now()))

@@ -386,6 +386,14 @@ class OrganizationRouteView(BaseModel):
     is_default_route: bool
 
 
+class ResourceRouteView(BaseModel):
+    """Where a resource's timesheets and expense reports go now."""
+
+    resource_id: str
+    connector_id: str
+    is_default_route: bool
+
+
 class Health(BaseModel):
     """Whether the app and its storage answer."""
 
@@ -439,6 +447,10 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "token_id": {"description": "The API token's id.", "schema": {"type": "string", "minLength": 1}},
     "org_id": {
         "description": "The organization's id in the source application (at most 100 characters).",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "resource_id": {
+        "description": "The resource's id in the source application (at most 100 characters).",
         "schema": {"type": "string", "minLength": 1},
     },
     "kind": {"description": "The mapping kind.", "schema": {"type": "string", "enum": list(MAPPING_KINDS)}},
@@ -497,6 +509,7 @@ class _KindDocuments(BaseModel):
 
 KIND_DOCUMENTS = _KindDocuments
 _ORG = "/api/organizations/{org_id}/connector"
+_RES = "/api/resources/{resource_id}/connector"
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "/api/health", "Health and storage check", None,
@@ -578,9 +591,21 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("PUT", _ORG, "Route an organization to a connector", "admin",
               {200: Answer("The route as it is now.", OrganizationRouteView)}, errors=(404, 409),
               body=OrganizationRoute, tag="mappings",
-              description="Documents enqueued from now on go to that connector."),
+              description="Documents enqueued from now on go to that connector (every process within "
+                          "10 seconds)."),
     Operation("DELETE", _ORG, "Route an organization back to the default connector", "admin",
               {200: Answer("The route as it is now.", OrganizationRouteView)}, errors=(409, 422),
+              tag="mappings"),
+    Operation("GET", _RES, "Where a resource's timesheets and expense reports go", "admin",
+              {200: Answer("The connector (`is_default_route`: no route of its own).", ResourceRouteView)},
+              errors=(409, 422), tag="mappings", description="409 `no_connector` when there is no connector."),
+    Operation("PUT", _RES, "Route a resource to a connector", "admin",
+              {200: Answer("The route as it is now.", ResourceRouteView)}, errors=(404, 409),
+              body=OrganizationRoute, tag="mappings",
+              description="Timesheets and expense reports enqueued from now on go to that connector (every "
+                          "process within 10 seconds); the body is the same as an organization's."),
+    Operation("DELETE", _RES, "Route a resource back to the default connector", "admin",
+              {200: Answer("The route as it is now.", ResourceRouteView)}, errors=(409, 422),
               tag="mappings"),
     # Tokens
     Operation("GET", "/api/tokens", "List API tokens", "admin",

@@ -62,12 +62,9 @@ def enqueue_document(name: str) -> Response:
 
 def _connector_for(kind: TransferKind, routing_id: str | None, default_id: str) -> str:
     """Where a document goes: its organization's or resource's route, else the default connector."""
-    routes = get_store().mappings
-    if kind.routing == "organization" and routing_id:
-        return routes.connector_for(routing_id, default_id)
-    if kind.routing == "resource" and routing_id:
-        return routes.connector_for_resource(routing_id, default_id)
-    return default_id
+    if kind.routing == "default" or not routing_id:
+        return default_id
+    return get_store().routes.connector_for(kind.routing, routing_id, default_id)
 
 
 @bp.route("/api/transfer-kinds", methods=["GET"], authorizer=bearer_token)

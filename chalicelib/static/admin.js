@@ -429,20 +429,48 @@ async function preview() {
   $("preview-box").hidden = false;
 }
 
-// --- organization routing ------------------------------------------------------------------------------
+// --- routing: organizations (invoices) and resources (timesheets, expense reports) ----------------------
+// One id at a time, looked up or changed by its own API call, so the page works the same for any number of
+// routes.
 
-async function routeOrganization() {
-  const org = $("route-org").value.trim();
-  const answer = await api("PUT", `api/organizations/${encodeURIComponent(org)}/connector`,
-    { connector_id: $("route-connector").value });
-  say(`Documents of ${answer.org_id} now go to ${connectorName(answer.connector_id)}.`);
+const ROUTE_KINDS = {
+  organizations: { label: "Organization id", documents: (id) => `Invoices of organization ${id}` },
+  resources: { label: "Resource id", documents: (id) => `Timesheets and expense reports of resource ${id}` },
+};
+
+function routeTarget() {
+  const kind = $("route-kind").value;
+  const id = $("route-id").value.trim();
+  return { id, spec: ROUTE_KINDS[kind], path: `api/${kind}/${encodeURIComponent(id)}/connector` };
 }
 
-async function unrouteOrganization() {
-  const org = $("route-org").value.trim();
-  if (!org) { fail("Enter the organization id first."); return; }
-  const answer = await api("DELETE", `api/organizations/${encodeURIComponent(org)}/connector`);
-  say(`Documents of ${org} go to the default connector` + (answer.connector_id ? ` (${connectorName(answer.connector_id)}).` : "."));
+function routeKindChanged() {
+  $("route-id-label").textContent = ROUTE_KINDS[$("route-kind").value].label;
+}
+
+function whereItGoes(answer) {
+  return connectorName(answer.connector_id) + (answer.is_default_route ? " (the default connector)" : "");
+}
+
+async function lookUpRoute() {
+  const target = routeTarget();
+  if (!target.id) { fail(`Enter the ${target.spec.label.toLowerCase()} first.`); return; }
+  const answer = await api("GET", target.path);
+  $("route-connector").value = answer.connector_id;
+  say(`${target.spec.documents(target.id)} go to ${whereItGoes(answer)}.`);
+}
+
+async function routeToConnector() {
+  const target = routeTarget();
+  const answer = await api("PUT", target.path, { connector_id: $("route-connector").value });
+  say(`${target.spec.documents(target.id)} now go to ${whereItGoes(answer)}.`);
+}
+
+async function routeToDefault() {
+  const target = routeTarget();
+  if (!target.id) { fail(`Enter the ${target.spec.label.toLowerCase()} first.`); return; }
+  const answer = await api("DELETE", target.path);
+  say(`${target.spec.documents(target.id)} go to the default connector (${connectorName(answer.connector_id)}).`);
 }
 
 function connectorName(id) {
@@ -522,8 +550,11 @@ function start() {
   $("mapping-save").addEventListener("click", guarded(saveMapping));
   $("naming-form").addEventListener("submit", guarded(saveNaming));
   $("preview").addEventListener("click", guarded(preview));
-  $("routing-form").addEventListener("submit", guarded(routeOrganization));
-  $("route-reset").addEventListener("click", guarded(unrouteOrganization));
+  $("route-kind").addEventListener("change", routeKindChanged);
+  routeKindChanged(); // a reload may have kept the choice
+  $("route-lookup").addEventListener("click", guarded(lookUpRoute));
+  $("routing-form").addEventListener("submit", guarded(routeToConnector));
+  $("route-reset").addEventListener("click", guarded(routeToDefault));
   $("transfers-form").addEventListener("submit", guarded(() => loadTransfers(false)));
   $("transfers-more").addEventListener("click", guarded(() => loadTransfers(true)));
   // A reload in the same tab keeps the session; a new tab or a closed browser asks again.

@@ -13,6 +13,7 @@ from chalicelib.store.conversations import ConversationRepository, TranscriptRep
 from chalicelib.store.mappings import MappingRepository
 from chalicelib.store.notices import NoticeRepository
 from chalicelib.store.qb_lists import QbListRepository
+from chalicelib.store.routes import RouteRepository
 from chalicelib.store.sessions import SessionRepository
 from chalicelib.store.tokens import TokenRepository
 from chalicelib.store.transfers import CustomerLinkRepository, TransferRepository
@@ -33,7 +34,8 @@ class Store:
         self.tokens = TokenRepository(table)
         self.transfers = TransferRepository(table)
         self.customer_links = CustomerLinkRepository(table)
-        self.mappings = MappingRepository(table)
+        self.routes = RouteRepository(table)
+        self.mappings = MappingRepository(table, routes=self.routes)
         self.notices = NoticeRepository(table)
 
     def ping(self) -> None:

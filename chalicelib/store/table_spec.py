@@ -17,7 +17,9 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | API token                | TOKEN#<token id>           | TOKEN                      | TOKENS               | <created_at>#<id>           |
 | mapping set              | CONNECTOR#<id>             | MAPPING#<kind>             |                      |                             |
 | naming conventions       | CONNECTOR#<id>             | NAMING                     |                      |                             |
-| organization routes      | META                       | ORG_ROUTES                 |                      |                             |
+| organization route       | ROUTE#ORG#<org id>         | ROUTE                      | ROUTES#ORG           | <org id>                    |
+| resource route           | ROUTE#RES#<resource id>    | ROUTE                      | ROUTES#RES           | <resource id>               |
+| old organization routes  | META                       | ORG_ROUTES                 |                      |                             |
 | transfer                 | TRANSFER#<id>              | TRANSFER                   | see below            | see below                   |
 | customer link            | CONNECTOR#<id>             | CUSTOMER#<org id>          |                      |                             |
 
@@ -27,8 +29,13 @@ carry no GSI1 key and drop out of it. GSI2 lists every transfer: ``TRANSFERS`` /
 
 - Last 10 conversations of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with CONV#``, newest first.
 - Users of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with USER#``.
-- Organization routes: one item whose ``routes`` map holds org id -> connector id (unrouted organizations
-  go to the default connector), changed by conditional writes on its ``version``.
+- Routes: one item per routed organization (invoices) or resource (timesheets, expense reports) naming its
+  ``connector_id``; no item: the default connector. Enqueue reads one by key (GetItem, cached 10 s per id per
+  process, so a re-route reaches documents enqueued at most 10 s later); there is no cap on their number.
+  Listed by id a page at a time: query GSI1 ``ROUTES#ORG`` / ``ROUTES#RES`` (``begins_with`` for a prefix).
+- Old organization routes: what earlier versions wrote, every organization route in one ``routes`` map
+  (at most 2,500). Reads fall back to it for organizations without an item of their own until
+  ``make migrate`` (``migrate_organization_routes``) moves its routes to items and deletes it.
 - A session is found by the SHA-256 of its ticket: the table never holds a live ticket (a copy of the table
   or a log of its keys cannot drive a session), and the ticket never leaves the SOAP exchange. A conversation
   has its own public id; its session and transfer histories point to it by that id.

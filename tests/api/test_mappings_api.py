@@ -1,4 +1,5 @@
-"""Mapping, naming-convention and organization-routing routes: contract, scopes, errors that store nothing."""
+"""Mapping, naming-convention and routing (organization, resource) routes: contract, scopes, errors that store
+nothing, and 20,000 routed organizations."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 from chalicelib.domain.connector import ConnectorCreate
 from chalicelib.domain.mapping import MAPPING_KINDS, TARGET_LISTS, MappingKind
-from tests.conftest import table_snapshot
+from tests.conftest import Admin, table_snapshot
+from tests.transfers.invoice_factory import invoice
 
 NOW = "2026-11-20T09:00:00.000000Z"
 MAPPINGS_PATH = "/api/connectors/{connector_id}/mappings/{kind}"
@@ -282,6 +284,7 @@ def test_unknown_mapping_kind_is_404(
         ("GET", "/api/connectors/nope/naming-conventions", None),
         ("PUT", "/api/connectors/nope/naming-conventions", {"item": "{billing_code}"}),
         ("PUT", "/api/organizations/ORG-7/connector", {"connector_id": "nope"}),
+        ("PUT", "/api/resources/R-7/connector", {"connector_id": "nope"}),
     ],
 )
 def test_unknown_connectors_are_404(
@@ -308,6 +311,9 @@ def test_source_tokens_may_not_touch_mappings_naming_or_routes(
         ("GET", "/api/organizations/ORG-7/connector", None),
         ("PUT", "/api/organizations/ORG-7/connector", {"connector_id": connector_id}),
         ("DELETE", "/api/organizations/ORG-7/connector", None),
+        ("GET", "/api/resources/R-7/connector", None),
+        ("PUT", "/api/resources/R-7/connector", {"connector_id": connector_id}),
+        ("DELETE", "/api/resources/R-7/connector", None),
     ]
     for method, path, body in calls:
         answer = _send(client, method, path, source_headers, body)
@@ -319,6 +325,8 @@ def test_source_tokens_may_not_touch_mappings_naming_or_routes(
 def test_routes_need_a_token(client: Any, store: Any) -> None:
     answer = client.http.get(_mappings_path(_connector(store), "billing-codes"))
     assert answer.status_code in {401, 403}
+    for path in ("/api/organizations/ORG-7/connector", "/api/resources/R-7/connector"):
+        assert client.http.get(path).status_code in {401, 403}
 
 
 # --- naming conventions -----------------------------------------------------------------------------------
@@ -380,9 +388,10 @@ def test_without_any_connector_an_organization_has_nowhere_to_go(
     client: Any, admin_headers: dict[str, str], table: Any
 ) -> None:
     before = table_snapshot(table)
-    for method in ("GET", "DELETE"):
-        answer = _send(client, method, "/api/organizations/ORG-7/connector", admin_headers)
-        assert answer.status_code == 409 and answer.json_body["error"]["code"] == "no_connector"
+    for path in ("/api/organizations/ORG-7/connector", "/api/resources/R-7/connector"):
+        for method in ("GET", "DELETE"):
+            answer = _send(client, method, path, admin_headers)
+            assert answer.status_code == 409 and answer.json_body["error"]["code"] == "no_connector"
     assert table_snapshot(table) == before
 
 
@@ -416,9 +425,7 @@ def test_routing_to_the_default_connector_removes_the_route(
     _send(client, "PUT", path, admin_headers, {"connector_id": branch_id})
     answer = _send(client, "PUT", path, admin_headers, {"connector_id": default_id}).json_body
     assert answer == {"org_id": "ORG-7", "connector_id": default_id, "is_default_route": True}
-    from chalicelib.store.mappings import MappingRepository
-
-    assert MappingRepository(store.table).routes() == {}
+    assert [i for i in table_snapshot(store.table) if i["PK"].startswith("ROUTE#")] == []
 
 
 @pytest.mark.parametrize(
@@ -428,6 +435,9 @@ def test_routing_to_the_default_connector_removes_the_route(
         ("/api/organizations/ORG-7/connector", {"connector_id": ""}, "connector_id"),
         ("/api/organizations/ORG-7/connector", {"connector_id": "x", "org_id": "y"}, "org_id"),
         ("/api/organizations/" + "9" * 101 + "/connector", {"connector_id": "x"}, "org_id"),
+        ("/api/resources/R-7/connector", {}, "connector_id"),
+        ("/api/resources/R-7/connector", {"connector_id": "x", "resource_id": "y"}, "resource_id"),
+        ("/api/resources/" + "9" * 101 + "/connector", {"connector_id": "x"}, "resource_id"),
     ],
 )
 def test_invalid_routes_are_422_and_store_nothing(
@@ -439,3 +449,92 @@ def test_invalid_routes_are_422_and_store_nothing(
     assert answer.status_code == 422, answer.body
     assert field in [d["field"] for d in answer.json_body["error"]["details"]]
     assert table_snapshot(table) == before
+
+
+def test_long_ids_are_refused_on_every_route_method(
+    client: Any, store: Any, admin_headers: dict[str, str]
+) -> None:
+    _connector(store)
+    for prefix, field in (("/api/organizations/", "org_id"), ("/api/resources/", "resource_id")):
+        for method in ("GET", "DELETE"):
+            answer = _send(client, method, prefix + "R" * 101 + "/connector", admin_headers)
+            assert answer.status_code == 422, (method, prefix)
+            assert [d["field"] for d in answer.json_body["error"]["details"]] == [field]
+        exactly = _send(client, "GET", prefix + "R" * 100 + "/connector", admin_headers)
+        assert exactly.status_code == 200 and exactly.json_body[field] == "R" * 100
+
+
+# --- resource routes (timesheets and expense reports follow their resource) --------------------------------
+
+
+def test_route_a_resource_and_back(client: Any, store: Any, admin_headers: dict[str, str]) -> None:
+    default_id = _connector(store, "Main")
+    branch_id = _connector(store, "Branch", active=False)
+    path = "/api/resources/R-12/connector"
+    assert _send(client, "GET", path, admin_headers).json_body == {
+        "resource_id": "R-12",
+        "connector_id": default_id,
+        "is_default_route": True,
+    }
+    routed = _send(client, "PUT", path, admin_headers, {"connector_id": branch_id})
+    expected = {"resource_id": "R-12", "connector_id": branch_id, "is_default_route": False}
+    assert routed.status_code == 200 and routed.json_body == expected
+    assert _send(client, "GET", path, admin_headers).json_body == expected
+    # Organizations and resources are apart, even under the same id.
+    org = _send(client, "GET", "/api/organizations/R-12/connector", admin_headers).json_body
+    assert org == {"org_id": "R-12", "connector_id": default_id, "is_default_route": True}
+    assert store.routes.connector_for("resource", "R-12", default_id) == branch_id
+    before = table_snapshot(store.table)
+    assert _send(client, "PUT", path, admin_headers, {"connector_id": branch_id}).json_body == expected
+    assert table_snapshot(store.table) == before  # unchanged: nothing written
+    back = _send(client, "DELETE", path, admin_headers)
+    assert back.status_code == 200
+    assert back.json_body == {"resource_id": "R-12", "connector_id": default_id, "is_default_route": True}
+    assert _send(client, "DELETE", path, admin_headers).json_body == back.json_body
+    answer = _send(client, "PUT", path, admin_headers, {"connector_id": branch_id})
+    assert answer.json_body["is_default_route"] is False
+    to_default = _send(client, "PUT", path, admin_headers, {"connector_id": default_id}).json_body
+    assert to_default == {"resource_id": "R-12", "connector_id": default_id, "is_default_route": True}
+    assert [i for i in table_snapshot(store.table) if i["PK"].startswith("ROUTE#")] == []
+
+
+# --- many routes ----------------------------------------------------------------------------------------------
+
+
+def test_twenty_thousand_routed_organizations_each_enqueue_to_their_connector(
+    client: Any, store: Any, admin_headers: dict[str, str], source_headers: dict[str, str]
+) -> None:
+    admin, source = Admin(client, admin_headers), Admin(client, source_headers)
+    default_id = admin.connector()["id"]
+    branches = [
+        admin.call("POST", "/api/connectors", {"name": f"Branch {b}"}, 201).json_body["id"] for b in range(3)
+    ]
+
+    def org(n: int) -> str:
+        return f"ORG-{n:05d}"
+
+    # ORG-00000 .. ORG-19999 through the store in batches (an import), then a sample through the API.
+    store.routes.put_many("organization", {org(n): branches[n % 3] for n in range(20_000)}, now=NOW)
+    assert [r.source_id for r in store.routes.list("organization", prefix="ORG-1999").routes] == [
+        org(n) for n in range(19_990, 20_000)
+    ]
+    moved = range(0, 20_000, 2_000)  # some already there (unchanged), most moved
+    for n in moved:
+        answer = admin.call(
+            "PUT", f"/api/organizations/{org(n)}/connector", {"connector_id": branches[2]}, 200
+        )
+        assert answer.json_body == {"org_id": org(n), "connector_id": branches[2], "is_default_route": False}
+    for n in (1, 19_999):
+        answer = admin.call("GET", f"/api/organizations/{org(n)}/connector", expect=200).json_body
+        assert answer["connector_id"] == branches[n % 3] and not answer["is_default_route"]
+    admin.call("DELETE", f"/api/organizations/{org(3)}/connector", expect=200)
+
+    expected = {n: branches[n % 3] for n in (1, 2, 4, 9_999, 19_998, 19_999)}
+    expected.update(dict.fromkeys(moved[:4], branches[2]))
+    expected.update(dict.fromkeys((3, 20_000, 25_000), default_id))  # unrouted again, never routed
+    for number, (n, connector_id) in enumerate(sorted(expected.items()), start=1):
+        document = invoice(number, org=1)
+        document["organization"] = {**document["organization"], "id": org(n)}
+        enqueued = source.enqueue(document, expect=202).json_body
+        assert enqueued["connector_id"] == connector_id, n
+        assert source.transfer(enqueued["id"])["organization_id"] == org(n)

@@ -262,6 +262,10 @@ def test_answers_conform_to_the_document(
     api.call("PUT", org, {"connector_id": other["id"]}, org_id="ORG-2")
     api.call("GET", org, org_id="ORG-2")
     api.call("DELETE", org, org_id="ORG-2")
+    res = "/api/resources/{resource_id}/connector"
+    api.call("PUT", res, {"connector_id": other["id"]}, resource_id="R-2")
+    api.call("GET", res, resource_id="R-2")
+    api.call("DELETE", res, resource_id="R-2")
     tokens = "/api/tokens"
     issued = api.call("POST", tokens, {"scope": "source", "label": "PSA"})
     api.call("GET", tokens)
@@ -302,7 +306,13 @@ def test_refusals_by_scope_conform(
 def test_required_bodies_are_required(client: Any, admin: Any) -> None:
     """Every operation whose document says the body is required answers 422 ``body_required`` without one."""
     connector = admin.connector()
-    values = {"connector_id": connector["id"], "kind": "billing-codes", "org_id": "ORG-1", "name": "invoices"}
+    values = {
+        "connector_id": connector["id"],
+        "kind": "billing-codes",
+        "org_id": "ORG-1",
+        "name": "invoices",
+        "resource_id": "R-1",
+    }
     for operation in OPERATIONS:
         if operation.body is None:
             continue

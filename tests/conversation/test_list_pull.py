@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.conversation.list_pull import ListPullStep
-from chalicelib.steps.base import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.lists import qb_list
 from chalicelib.qbxml.responses import parse_response_message
+from chalicelib.steps.base import StepContext
 
 
 class MemoryLists:

@@ -91,3 +91,26 @@ def test_before_the_migration_reads_already_show_no_ticket(store: Store, table: 
     transfer = store.transfers.get("inv_1")
     assert TICKET not in json.dumps(transfer.public())
     assert transfer.history[-1].conversation == legacy_conversation_id(TICKET)
+
+
+def test_transfers_of_the_single_work_index_move_to_their_kind(store: Store, table: Any) -> None:
+    from chalicelib.store.migrations import migrate_transfer_indexes
+
+    _legacy_items(table)  # inv_1, transferred: in the old SYNC#c1 index
+    table.update_item(
+        Key={"PK": "TRANSFER#inv_1", "SK": "TRANSFER"},
+        UpdateExpression="SET GSI1PK = :pk, GSI1SK = :sk",
+        ExpressionAttributeValues={":pk": "SYNC#c1", ":sk": f"{NOW}#inv_1"},
+    )
+    queued = {**table.get_item(Key={"PK": "TRANSFER#inv_1", "SK": "TRANSFER"})["Item"]}
+    queued.update(PK="TRANSFER#inv_2", id="inv_2", source_id="INV-2", status="queued", GSI1PK="QUEUE#c1")
+    table.put_item(Item=queued)
+    assert store.transfers.pending("c1", "invoices", limit=10) == []  # not found before the migration
+
+    done = migrate_transfer_indexes(table, {"invoices"})
+
+    assert done == {"transfer_indexes": 2}
+    assert [t.id for t in store.transfers.pending("c1", "invoices", limit=10)] == ["inv_2"]
+    [followed] = store.transfers.followed("c1", "invoices", since="", limit=10)
+    assert followed.id == "inv_1" and followed.followed
+    assert migrate_transfer_indexes(table, {"invoices"}) == {}

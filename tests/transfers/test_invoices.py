@@ -202,7 +202,9 @@ def test_preview_shows_what_would_be_sent_and_sends_nothing(
     shown = admin.call("GET", f"/api/connectors/{setup['connector']['id']}/preview", expect=200).json_body
 
     assert shown["summary"]["invoices"]["documents"] == 3
-    assert set(shown["summary"]["invoices"]["customers"]["to_create"]) == {organization(n)["name"] for n in range(3)}
+    assert set(shown["summary"]["invoices"]["customers"]["to_create"]) == {
+        organization(n)["name"] for n in range(3)
+    }
     assert len(shown["qbxml"]) == 1 and shown["qbxml"][0].count("<InvoiceAddRq") == 3
     assert qbxml_errors(shown["qbxml"][0]) == []
     assert [admin.transfer(i) for i in ids] == before

@@ -6,11 +6,11 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.steps.base import StepContext
 from chalicelib.domain.connector import Connector
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.invoices import build_customer_add, build_names_query
 from chalicelib.qbxml.responses import QbResponse
+from chalicelib.steps.base import StepContext
 from chalicelib.transfers.list_objects import EnsureListObjects, parent_of, with_ancestors
 
 # Steps under test here never touch QuickBooks lists.
