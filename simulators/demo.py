@@ -1,8 +1,10 @@
 """``make demo``: one full simulated conversation against the running local stack, printed as it happens.
 
 It issues itself an admin token (straight into the local store, like ``make token``), makes sure a demo
-connector and a QBWC user exist, downloads the user's ``.qwc`` through the API, and runs the QBWC simulator
-against a simulated QuickBooks company. Then it shows the connector's conversation log from the API.
+connector and a QBWC user exist, routes the run's organizations to the demo connector (whichever connector
+is the default) and enqueues their invoices, downloads the user's ``.qwc`` through the API, and runs the QBWC
+simulator against a simulated QuickBooks company. Then it shows the connector's conversation log from the
+API. Nothing it prints carries the QBWC session ticket (the session's only credential) or the tokens.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import os
 import secrets
 import sys
+import urllib.parse
 from typing import Any
 
 import requests
@@ -24,6 +27,7 @@ from simulators.qbwc import WebConnector, format_run_log, parse_qwc
 from simulators.quickbooks import QuickBooksCompany
 
 DEMO_CONNECTOR = "Demo company"
+_ORGANIZATIONS = 3
 
 
 def _api(session: requests.Session, method: str, url: str, **kwargs: Any) -> Any:
@@ -56,14 +60,25 @@ def main() -> int:
             json={"transfers": {"invoices": True}},
         )
     run_id = secrets.token_hex(3)
+    # New organizations each run: every run simulates a fresh company file.
+    org_ids = [f"DEMO-{run_id}-ORG-{k}" for k in range(_ORGANIZATIONS)]
+    for org_id in org_ids:
+        # Unrouted organizations go to the default connector, which need not be the demo's: its invoices
+        # would stay queued there and the demo would show nothing transferred.
+        _api(
+            api,
+            "PUT",
+            f"{base_url}/api/organizations/{urllib.parse.quote(org_id, safe='')}/connector",
+            json={"connector_id": connector["id"]},
+        )
     transfer_ids = []
     for n in range(5):
+        org = n % _ORGANIZATIONS
         invoice = {
             "source_id": f"DEMO-{run_id}-{n}",
             "number": f"D{run_id[:4]}{n}",
             "date": "2026-11-20",
-            # New organizations each run: every run simulates a fresh company file.
-            "organization": {"id": f"DEMO-{run_id}-ORG-{n % 3}", "name": f"Demo Client {run_id} {n % 3}"},
+            "organization": {"id": org_ids[org], "name": f"Demo Client {run_id} {org}"},
             "lines": [
                 {
                     "billing_code": "Remote Support",
@@ -76,7 +91,9 @@ def main() -> int:
         transfer_ids.append(
             _api(api, "POST", f"{base_url}/api/transfers/invoices", json=invoice).json()["id"]
         )
-    print(f"Enqueued {len(transfer_ids)} invoices for 3 organizations.")
+    print(
+        f"Enqueued {len(transfer_ids)} invoices for {_ORGANIZATIONS} organizations, routed to {DEMO_CONNECTOR!r}."
+    )
     # Lists are read at most once a day; ask for a fresh read so the demo always has work to show.
     _api(api, "POST", f"{base_url}/api/connectors/{connector['id']}/refresh-lists")
     username = f"demo-{secrets.token_hex(3)}"
@@ -96,7 +113,7 @@ def main() -> int:
     ]
     print(f"\nGET /api/connectors/{connector['id']}/conversations (newest first):")
     for entry in log:
-        print(f"  {entry['started_at']}  {entry['user']:<14} {entry['status']}")
+        print(f"  {entry['started_at']}  {entry.get('id', ''):<27} {entry['user']:<14} {entry['status']}")
     print("\nTransfers:")
     for transfer_id in transfer_ids:
         transfer = _api(api, "GET", f"{base_url}/api/transfers/{transfer_id}").json()
@@ -105,8 +122,15 @@ def main() -> int:
         )
     customers = _api(api, "GET", f"{base_url}/api/connectors/{connector['id']}/qb-lists/customers").json()
     print(f"\nCustomers read from QuickBooks: {len(customers['entries'])} (read at {customers['read_at']}).")
-    print("Full conversation record:\n" + json.dumps(log[0], indent=2) if log else "")
+    if log:
+        print("Full conversation record:\n" + json.dumps(_without_ticket(log[0]), indent=2))
     return 0 if run.outcome == "completed" else 1
+
+
+def _without_ticket(entry: dict[str, Any]) -> dict[str, Any]:
+    """A conversation entry fit to print: a server from before conversations had an ``id`` still sent the
+    session ticket, which is a credential while the session lasts."""
+    return {key: value for key, value in entry.items() if key != "ticket"}
 
 
 if __name__ == "__main__":

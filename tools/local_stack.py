@@ -4,7 +4,7 @@ Used two ways:
 
 - ``python -m tools.local_stack`` (what ``make run`` runs): fixed ports (8000 for the app, 8001 for dynalite),
   data kept under ``./var/dynalite/``, e-mail written to ``./var/outbox/``, logs in ``./var/log/``; runs until
-  Ctrl-C and then shuts both servers down.
+  Ctrl-C and then shuts both servers down (see ``serve`` for signals and exit codes).
 - ``LocalStack(...)`` from the end-to-end tests: free ports, in-memory dynalite, temporary directories, so
   several stacks can run side by side (pytest-xdist).
 
@@ -41,7 +41,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any, Self, TextIO
 
 import boto3
 from botocore.config import Config
@@ -86,6 +86,9 @@ _PORT_IN_USE_MARKERS = ("EADDRINUSE", "Address already in use")
 _LOG_TAIL_LINES = 40
 # How often to retry with a new port when a port we picked ourselves was taken before the server bound it.
 _PORT_ATTEMPTS = 3
+# The signals that end `make run`: Ctrl-C, SIGTERM (make forwards it; CI timeouts and `timeout` send it, often
+# to the whole process group, so it can arrive twice) and SIGHUP (terminal closed).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class LocalStackError(RuntimeError):
@@ -170,19 +173,33 @@ class _Child:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         # A fresh file per start, so a log tail in an error message belongs to this attempt.
         self._log = self.log_path.open("wb")
-        self.popen = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=dict(env),
-            cwd=cwd,
-            # Own process group: Ctrl-C in the terminal reaches only our Python process, which then stops
-            # the servers in order, and stop() can signal the whole group.
-            start_new_session=True,
-            # Not a thread-safety risk: the hook is one pre-resolved prctl call.
-            preexec_fn=_PRE_EXEC,
-        )
+        # The stop signals wait while Popen runs: a handler raising inside it (Ctrl-C's KeyboardInterrupt,
+        # `make run`'s stop) can leave a started server that no Popen object knows, so nothing stops it.
+        # Unblocking once self.popen is set runs the handler, and the caller stops this child.
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+        def pre_exec() -> None:
+            # Runs in the child between fork and exec: the server must get its signals again.
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+            if _PRE_EXEC is not None:
+                _PRE_EXEC()
+
+        try:
+            self.popen = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                env=dict(env),
+                cwd=cwd,
+                # Own process group: Ctrl-C in the terminal reaches only our Python process, which then
+                # stops the servers in order, and stop() can signal the whole group.
+                start_new_session=True,
+                # Not a thread-safety risk: two calls that take no locks (sigmask, a pre-resolved prctl).
+                preexec_fn=pre_exec,
+            )
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 
     @property
     def pid(self) -> int | None:
@@ -287,8 +304,8 @@ def _spawn_listening(
     """
     for attempt in range(_PORT_ATTEMPTS if auto_port else 1):
         child = _Child(name, log_path)
-        child.spawn(argv(port), env=env, cwd=cwd)
         try:
+            child.spawn(argv(port), env=env, cwd=cwd)
             child.wait_for_log(marker, timeout)
         except LocalStackError:
             child.stop()
@@ -606,9 +623,69 @@ class LocalStack:
 # --- `make run` -------------------------------------------------------------------------------------------
 
 
-def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM (e.g. from a CI timeout) and SIGHUP (terminal closed) take the same clean path as Ctrl-C.
-    raise KeyboardInterrupt
+class _StopRequested(KeyboardInterrupt):
+    """The first stop signal, raised in the main thread. A KeyboardInterrupt, so that library code treats it
+    as an interruption (subprocess, boto3) and ``except Exception`` blocks do not swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _StopSignals:
+    """Turns the first of ``STOP_SIGNALS`` into ``_StopRequested``; any later one is ignored.
+
+    Raising again once shutdown has begun is what broke `make run`: a second SIGTERM (or a Ctrl-C) landing
+    in ``stack.stop()`` ended the process with a KeyboardInterrupt traceback before dynalite was stopped.
+    The handler never prints: a handler writing to stdout while the main thread is inside a write of its
+    own fails with "reentrant call".
+    """
+
+    def __init__(self) -> None:
+        self._raising = True
+
+    def install(self) -> None:
+        # Setting SIGINT explicitly also makes Ctrl-C work where it arrives ignored (a shell starts
+        # background jobs that way).
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._handle)
+
+    def hold(self) -> None:
+        """From now on signals are ignored: shutdown has begun and must not be cut short."""
+        self._raising = False
+
+    def ignore(self) -> None:
+        """Ignore the stop signals at the OS level, for a process that is about to exit.
+
+        Python resets its handlers to SIG_DFL while the interpreter shuts down, so a late SIGINT would
+        turn a clean exit 0 into a death by signal; SIG_IGN survives that.
+        """
+        self._raising = False
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self._raising:
+            self._raising = False
+            raise _StopRequested(signum)
+
+
+def _say(text: str, stream: TextIO | None = None, *, end: str = "\n") -> None:
+    """Write ``text`` and flush; a reader that went away is not an error.
+
+    Ctrl-C on `make run | tee log` ends tee as well, and SIGHUP means the terminal is gone: the write fails
+    with BrokenPipeError or EIO, and a traceback there would cut the shutdown short.
+    """
+    out = sys.stdout if stream is None else stream
+    try:
+        out.write(text + end)
+        out.flush()
+    except OSError:
+        # Nobody reads any more: later writes, and the flush at exit, go to /dev/null instead of failing.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+            os.close(devnull)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -706,13 +783,72 @@ def _follow(path: Path, offset: int) -> int:
     except FileNotFoundError:
         return offset
     if chunk:
-        sys.stdout.write(chunk.decode("utf-8", "replace"))
-        sys.stdout.flush()
+        _say(chunk.decode("utf-8", "replace"), end="")
     return offset + len(chunk)
 
 
+def serve(stack: LocalStack, *, echo_log: bool = True) -> int:
+    """Start ``stack``, echo the chalice log (``echo_log``) and run until a stop signal; return the exit code.
+
+    SIGINT (Ctrl-C), SIGTERM and SIGHUP all stop the stack the same way, also during start-up: both servers
+    are stopped and reaped, a short message is printed and the exit code is 0, because a requested stop is
+    how this server normally ends (a CI job or ``timeout`` that stops it has not failed). More signals while
+    shutting down are ignored: stopping half-way is how orphans are made. 1 means the stack could not start
+    or a server stopped on its own. Meant as the body of a process, from its main thread (as ``main`` does):
+    it installs signal handlers, and once it returns the stop signals stay ignored while the process exits.
+    """
+    signals = _StopSignals()
+    try:
+        try:
+            signals.install()
+            code = _run_until_stopped(stack, echo_log=echo_log)
+        finally:
+            # A signal that comes before this line is raised inside the outer try, so it is caught below.
+            signals.hold()
+    except _StopRequested as stop:
+        _say(f"\n{signal.Signals(stop.signum).name}: stopping ...")
+        code = 0
+    finally:
+        stack.stop()
+        signals.ignore()
+    if code == 0:
+        _say("Stopped.")
+    return code
+
+
+def _run_until_stopped(stack: LocalStack, *, echo_log: bool) -> int:
+    """Start the stack and watch it; returns 1 when it cannot start or a server ends (a signal raises)."""
+    _say(f"Starting dynalite on {stack.dynamodb_endpoint} and chalice local on {stack.base_url} ...")
+    try:
+        stack.start()
+    except LocalStackError as exc:
+        _say(f"Could not start the local stack: {exc}", sys.stderr)
+        return 1
+    _say(
+        "\n"
+        f"  qbwc-bridge is running on   {stack.base_url}\n"
+        f"  QBWC endpoint (.qwc files)  {stack.public_url}/qbwc\n"
+        f"  DynamoDB (dynalite)         {stack.dynamodb_endpoint}, table {stack.table_name!r},"
+        f" data in {stack.dynalite.data_dir}\n"
+        f"  e-mail outbox               {stack.outbox_dir}\n"
+        f"  logs                        {stack.log_dir}\n"
+        "\n"
+        "  API token: `make token` in another terminal (`make token SCOPE=source` for a source token).\n"
+        "  Simulated QuickBooks + Web Connector session: `make demo`.\n"
+        "  Ctrl-C stops both servers.\n"
+    )
+    offset = stack.chalice_log.stat().st_size
+    while stack.running():
+        if echo_log:
+            offset = _follow(stack.chalice_log, offset)
+        time.sleep(0.2)
+    _say(f"A server stopped on its own.\n{stack.log_tail()}", sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`run` (default): start the stack with data under ./var/ and wait for Ctrl-C; `exec`: see ``_exec``."""
+    """`run` (default): start the stack with data under ./var/ and serve until stopped (see ``serve``);
+    `exec`: see ``_exec``."""
     args = _parse_args(argv)
     if args.command == "exec":
         return _exec(args)
@@ -727,45 +863,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-    stack = _stack_for(args)
-    # Ctrl-C must work even where SIGINT arrives ignored (a shell starts background jobs that way).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
-    try:
-        print(f"Starting dynalite on {stack.dynamodb_endpoint} and chalice local on {stack.base_url} ...")
-        stack.start()
-        print(
-            "\n"
-            f"  qbwc-bridge is running on   {stack.base_url}\n"
-            f"  QBWC endpoint (.qwc files)  {stack.public_url}/qbwc\n"
-            f"  DynamoDB (dynalite)         {stack.dynamodb_endpoint}, table {stack.table_name!r},"
-            f" data in {stack.dynalite.data_dir}\n"
-            f"  e-mail outbox               {stack.outbox_dir}\n"
-            f"  logs                        {stack.log_dir}\n"
-            "\n"
-            "  API token: `make token` in another terminal (`make token SCOPE=source` for a source token).\n"
-            "  Simulated QuickBooks + Web Connector session: `make demo`.\n"
-            "  Ctrl-C stops both servers.\n",
-            flush=True,
-        )
-        offset = 0 if args.quiet else stack.chalice_log.stat().st_size
-        while stack.running():
-            if not args.quiet:
-                offset = _follow(stack.chalice_log, offset)
-            time.sleep(0.2)
-        print(f"A server stopped on its own.\n{stack.log_tail()}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nStopping ...", flush=True)
-        return 0
-    except LocalStackError as exc:
-        print(f"Could not start the local stack: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        # Ignore a second Ctrl-C while shutting down: stopping half-way is how orphans are made.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        stack.stop()
+    return serve(_stack_for(args), echo_log=not args.quiet)
 
 
 if __name__ == "__main__":
