@@ -261,6 +261,7 @@ class TransferKindView(BaseModel):
     routing: str
     scope: str
     operations: list[str]
+    keeps: list[str] = Field(description="What the transfer keeps of QuickBooks' answer.")
     quickbooks: KindQbNames
 
 

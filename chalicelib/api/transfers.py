@@ -83,6 +83,7 @@ def kind_view(kind: TransferKind) -> dict[str, object]:
         "routing": kind.routing,
         "scope": kind.scope,
         "operations": list(kind.operations),
+        "keeps": list(kind.keeps),
         "quickbooks": {"add": kind.qb.add, "query": kind.qb.query},
     }
 

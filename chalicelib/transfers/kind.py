@@ -72,7 +72,7 @@ class TransferKind:
     requirements: Requirements = Requirements()
     operations: tuple[Operation, ...] = ("add",)
     # What it keeps from QuickBooks' answer (documentation for the admin and for updates later).
-    keeps: tuple[str, ...] = ("TxnID", "EditSequence")
+    keeps: tuple[str, ...] = ("TxnID",)
     followed: bool = False  # a sync reads something back after transfer (paid dates)
     # Whether its sync is due now (None: the kind has no sync); ``has_followed`` says whether any is followed.
     sync_due: Callable[[Connector, datetime], bool] | None = None

@@ -74,3 +74,31 @@ def failing_now(ports: TransferPorts, slug: str, planned: list[str]) -> list[dic
         for t in ports.planned(ports.pending(slug)).values()
         if t.status in ("failed", "needs_attention") and t.id not in planned
     ]
+
+
+def names_summary(
+    ctx: StepContext, plan: dict[str, Any], lists: Any, *, customers: str, items: str
+) -> dict[str, Any]:
+    """Which customers and items a kind's plan names would be found or created (the steps ``customers`` and
+    ``items`` stand in with what the last lists read say)."""
+    customer_names = sorted(set(plan.get("customers", {}).values()))
+    wanted = plan.get("items", {}).values()
+    item_names = sorted({i["name"] for i in wanted})
+    have_customers = predict(ctx, customers, customer_names, lists, "customers")
+    have_items = predict(ctx, items, item_names, lists, "items")
+    return {
+        "customers": {
+            "linked": len(plan.get("linked", {})),
+            "found_by_name": [n for n in customer_names if n.lower() in have_customers],
+            "to_create": [n for n in customer_names if n.lower() not in have_customers],
+        },
+        "items": {
+            "existing": [n for n in item_names if n.lower() in have_items],
+            "to_create": sorted(
+                {i["name"] for i in wanted if i["create"] and i["name"].lower() not in have_items}
+            ),
+            "mapped_but_missing": sorted(
+                {i["name"] for i in wanted if not i["create"] and i["name"].lower() not in have_items}
+            ),
+        },
+    }

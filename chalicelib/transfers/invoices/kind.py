@@ -51,6 +51,7 @@ KIND = TransferKind(
     qb=QbNames(add="InvoiceAdd", query="InvoiceQuery", mod="InvoiceMod", void="TxnVoid"),
     steps=invoice_steps,
     requirements=Requirements(accounts=("other_income",), sales_tax_codes=True),
+    keeps=("TxnID", "RefNumber", "TimeCreated"),
     followed=True,
     sync_due=paid_dates_due,
     routing_id=lambda document: document.organization.id,

@@ -40,7 +40,7 @@ KIND = TransferKind(
     qb=QbNames(add="TimeTrackingAdd", query="TimeTrackingQuery", mod="TimeTrackingMod", void="TxnDel"),
     steps=timesheet_steps,
     requirements=Requirements(accounts=("other_income",), time_tracking=True),
-    keeps=("TxnID", "EditSequence"),
+    keeps=("TxnID",),  # of each entry, on the transfer's qb_parts
     routing_id=lambda document: document.resource.id,
     preview=preview_timesheets,
 )

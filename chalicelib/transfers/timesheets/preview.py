@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.domain.connector import Connector
 from chalicelib.steps.ports import TransferPorts
-from chalicelib.transfers.preview import Preview, build_adds, failing_now, plan_dry, predict
+from chalicelib.transfers.preview import Preview, build_adds, failing_now, names_summary, plan_dry
 from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
 
 
@@ -18,11 +18,6 @@ def preview_timesheets(connector: Connector, ports: TransferPorts, lists: Any, *
     """``lists`` answers ``entries(name)`` with the last pulled QuickBooks lists (or None)."""
     pipeline = TimesheetPipeline()
     ctx, plan = plan_dry(pipeline, connector, ports, lists, now=now)
-    customers = sorted(set(plan.get("customers", {}).values()))
-    items = plan.get("items", {}).values()
-    item_names = sorted({i["name"] for i in items})
-    have_customers = predict(ctx, CUSTOMERS, customers, lists, "customers")
-    have_items = predict(ctx, ITEMS, item_names, lists, "items")
     employees = {str(e["full_name"]).lower(): e for e in lists.entries("employees") or []}
     vendors = {str(e["full_name"]).lower(): e for e in lists.entries("vendors") or []}
     ctx.states[PEOPLE] = {
@@ -52,20 +47,7 @@ def preview_timesheets(connector: Connector, ports: TransferPorts, lists: Any, *
         "entries": sum(1 for status in plan["st"].values() if status == "ready"),
         "lost_answers_to_check": len(plan["reconcile"]),
         "people": people,
-        "customers": {
-            "linked": len(plan.get("linked", {})),
-            "found_by_name": [n for n in customers if n.lower() in have_customers],
-            "to_create": [n for n in customers if n.lower() not in have_customers],
-        },
-        "items": {
-            "existing": [n for n in item_names if n.lower() in have_items],
-            "to_create": sorted(
-                {i["name"] for i in items if i["create"] and i["name"].lower() not in have_items}
-            ),
-            "mapped_but_missing": sorted(
-                {i["name"] for i in items if not i["create"] and i["name"].lower() not in have_items}
-            ),
-        },
+        **names_summary(ctx, plan, lists, customers=CUSTOMERS, items=ITEMS),
         "failing_now": failing_now(ports, SLUG, plan["ids"]),
     }
     return Preview(summary=summary, requests=build_adds(pipeline, ctx, plan))
