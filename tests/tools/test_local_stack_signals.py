@@ -109,6 +109,19 @@ def _group_gone(pid: int) -> bool:
     return False
 
 
+# The app's settings (chalicelib/settings.py) read these; other tests in the same worker may have set them
+# (a synthesized CDK stack leaves TABLE_NAME as a token), so `make run` starts from a clean slate here.
+_APP_SETTINGS = (
+    "STAGE", "TABLE_NAME", "DYNAMODB_ENDPOINT", "PUBLIC_URL", "MAX_BODY_BYTES", "LIST_PAGE_SIZE",
+    "SESSION_IDLE_SECONDS", "MAX_MESSAGE_REQUESTS", "MAX_MESSAGE_BYTES", "MAX_TRANSFERS_PER_CONVERSATION",
+    "OUTBOX_DIR", "SENDER_EMAIL", "PORT", "DYNAMODB_PORT",
+)  # fmt: skip
+
+
+def _clean_env() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in _APP_SETTINGS}
+
+
 class _Supervisor:
     """A `make run`-like process: its stdout read line by line as it comes, its stderr kept in a file."""
 
@@ -118,7 +131,13 @@ class _Supervisor:
         self.stdout: list[str] = []
         with self.stderr_path.open("w") as stderr:
             self.process = subprocess.Popen(
-                argv, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=True
+                argv,
+                cwd=REPO_ROOT,
+                env=_clean_env(),
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                start_new_session=True,
             )
         threading.Thread(target=self._read, daemon=True).start()
 
