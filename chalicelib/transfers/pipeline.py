@@ -100,14 +100,16 @@ class DocumentRefused(Exception):
         self.error = error
 
 
-def part_tag(transfer_id: str, key: str) -> str:
-    """A part's tag (requestID suffix and state key)."""
-    return transfer_id if not key else f"{transfer_id}/{key}"
+def part_tag(transfer_id: str, index: int, part: Part) -> str:
+    """A part's tag (requestID suffix and state key): the transfer id, and the part's position when the kind
+    has several (positions, not the source's entry ids, keep requestIDs short and plain)."""
+    return transfer_id if not part.key else f"{transfer_id}/{index}"
 
 
-def split_tag(tag: str) -> tuple[str, str]:
-    transfer_id, _, key = tag.partition("/")
-    return transfer_id, key
+def split_tag(tag: str) -> tuple[str, int]:
+    """(transfer id, part position) of a tag."""
+    transfer_id, _, index = tag.partition("/")
+    return transfer_id, int(index or 0)
 
 
 def has_part(transfer: Transfer, key: str) -> bool:
@@ -180,9 +182,9 @@ class PlanStep:
             state["ids"].append(transfer.id)
             if transfer.status == "in_flight":
                 state["reconcile"].append(transfer.id)
-            for part in self.pipeline.parts(transfer):
+            for index, part in enumerate(self.pipeline.parts(transfer)):
                 if not has_part(transfer, part.key):
-                    tag = part_tag(transfer.id, part.key)
+                    tag = part_tag(transfer.id, index, part)
                     state["st"][tag] = "waiting" if transfer.status == "in_flight" else "ready"
         for transfer in failed:
             ctx.record_error(slug, transfer)
@@ -282,11 +284,11 @@ class ReconcileStep:
             transfer = planned.get(transfer_id)
             if transfer is None:
                 continue
-            for part in self.pipeline.parts(transfer):
+            for index, part in enumerate(self.pipeline.parts(transfer)):
                 if has_part(transfer, part.key):
                     continue
                 match = found.get(part.external_guid.upper())
-                tag = part_tag(transfer.id, part.key)
+                tag = part_tag(transfer.id, index, part)
                 if match is not None:
                     _keep_part(transfer, part.key, match[0])
                     plan["st"][tag] = "transferred"
@@ -397,15 +399,15 @@ class SendStep:
         st = ctx.states[self._plan]["st"]
         planned = self._planned(ctx)
         built = []
-        parts: dict[str, dict[str, Part]] = {}
+        parts: dict[str, list[Part]] = {}
         for tag, status in st.items():
             if status not in ("ready", "retry"):
                 continue
-            transfer_id, key = split_tag(tag)
+            transfer_id, index = split_tag(tag)
             transfer = planned[transfer_id]
             if transfer_id not in parts:
-                parts[transfer_id] = {p.key: p for p in self.pipeline.parts(transfer)}
-            built.append((tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][key], tag)))
+                parts[transfer_id] = self.pipeline.parts(transfer)
+            built.append((tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][index], tag)))
         return built
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
@@ -435,10 +437,11 @@ class SendStep:
         ports = ctx.ports
         assert ports is not None
         st = ctx.states[self._plan]["st"]
-        transfer_id, key = split_tag(tag)
+        transfer_id, index = split_tag(tag)
         # One read for every transfer of the message being answered (cached for the rest of the callback).
         sending = {split_tag(t)[0] for t, s in st.items() if s == "sent"}
         transfer = ports.planned(sending | {transfer_id})[transfer_id]
+        key = self.pipeline.parts(transfer)[index].key
         outcomes = state.setdefault("outcomes", {})
         retries = state.setdefault("retries", {})
         if not response.is_error:
