@@ -118,6 +118,8 @@ class RouteRepository:
         self._cache_lock = threading.Lock()  # ``chalice local`` answers requests on threads
         self._legacy: dict[str, str] = {}
         self._legacy_read_at: float | None = None
+        # namespace -> (whether it has no route at all, when that was seen): an empty one needs no read per id
+        self._emptiness: dict[RouteNamespace, tuple[bool, float]] = {}
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -141,6 +143,8 @@ class RouteRepository:
             if cached is not None and self._monotonic() - cached[1] < max_age_seconds:
                 self._cache.move_to_end(key)
                 return cached[0]
+        if self._no_routes(namespace, max_age_seconds):
+            return None
         connector_id, read_at = self._read(namespace, source_id, legacy_max_age=max_age_seconds)
         self._remember(namespace, source_id, connector_id, read_at)
         return connector_id
@@ -202,6 +206,7 @@ class RouteRepository:
         if self.get(namespace, source_id) == connector_id:
             return False
         self._table.put_item(Item=route_item(namespace, source_id, connector_id, now=now))
+        self._emptiness.pop(namespace, None)
         self._remember(namespace, source_id, connector_id, self._monotonic())
         return True
 
@@ -212,6 +217,7 @@ class RouteRepository:
         with self._table.batch_writer() as batch:
             for source_id, connector_id in routes.items():
                 batch.put_item(Item=route_item(namespace, source_id, connector_id, now=now))
+        self._emptiness.pop(namespace, None)
         read_at = self._monotonic()
         for source_id, connector_id in routes.items():
             self._remember(namespace, source_id, connector_id, read_at)
@@ -229,6 +235,25 @@ class RouteRepository:
         return removed
 
     # --- internals --------------------------------------------------------------------------------------
+
+    def _no_routes(self, namespace: RouteNamespace, max_age_seconds: float) -> bool:
+        """Whether the namespace has no route at all (one query, remembered like a route): most installations
+        route nothing, and then enqueueing reads nothing per organization or resource."""
+        now = self._monotonic()
+        seen = self._emptiness.get(namespace)
+        if seen is not None and now - seen[1] < max_age_seconds:
+            return seen[0]
+        page = self._table.query(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues={":pk": route_index_partition(namespace)},
+            Limit=1,
+        )
+        empty = not page.get("Items") and not (
+            namespace == "organization" and self._legacy_routes(max_age_seconds)[0]
+        )
+        self._emptiness[namespace] = (empty, now)
+        return empty
 
     def _read(
         self, namespace: RouteNamespace, source_id: str, *, legacy_max_age: float

@@ -125,7 +125,7 @@ def test_sixty_timesheets_with_lost_answers_and_a_crash_make_each_entry_once(
     documents = [
         setup.document(n, resource_n=n % RESOURCES, period=n // RESOURCES) for n in range(RESOURCES * PERIODS)
     ]
-    stranger = setup.document(99, resource_n=0)  # a resource QuickBooks has no employee for
+    stranger = setup.document(99, resource_n=RESOURCES)  # a resource QuickBooks has no employee for
     stranger["resource"].update(first_name="Noor", last_name="Nobody")
     company = company_for(range(RESOURCES))
     ids = setup.enqueue(documents)
@@ -134,20 +134,28 @@ def test_sixty_timesheets_with_lost_answers_and_a_crash_make_each_entry_once(
     assert entries >= 400
 
     chance = random.Random(20261123)
-    lost = crashes = 0
+    lost = crashes = adds_lost = 0
     runs: list[str] = []
+    round_trips = 0
     for attempt in range(40):
-        # A fifth of all answers is lost after QuickBooks applied the request; the second run crashes.
-        drop = {n for n in range(1, 30) if chance.random() < 0.2}
+        # Each answer has a one in four chance of being lost after QuickBooks applied the request (a run ends
+        # at its first lost answer, so about a fifth of all answers is lost); the second run crashes.
+        drop = {n for n in range(1, 30) if chance.random() < 0.25}
         crash_after = 4 if attempt == 1 else None
         run = setup.run(company, drop_response_after_requests=drop, crash_after_requests=crash_after)
         runs.append(run.outcome)
+        round_trips += run.requests_sent
+        if run.outcome == "crashed":
+            adds_lost += "TimeTrackingAddRq" in company.requests_seen[-1]  # the answer lost with the run
         lost += run.outcome == "crashed" and crash_after is None
         crashes += run.outcome == "crashed" and crash_after is not None
         if run.outcome == "none":
             break
     assert runs[-1] == "none", runs
     assert lost >= 3 and crashes == 1, runs
+    print(f"{len(runs)} runs {runs}: {lost} of {round_trips} answers lost, {crashes} crash, {adds_lost} adds")
+    assert (lost + crashes) / round_trips >= 0.15  # a crash loses the answer it was processing too
+    assert adds_lost >= 2  # answers to TimeTrackingAdd messages among them, not only to queries
 
     for transfer_id, document in zip(ids, documents, strict=True):
         transfer = setup.transfer(transfer_id)
@@ -161,7 +169,9 @@ def test_sixty_timesheets_with_lost_answers_and_a_crash_make_each_entry_once(
             assert found.txn_date.isoformat() == entry["date"]
             assert found.customer == entry["organization"]["name"]
             assert found.item == entry["billing_code"]
-            assert found.payroll_item == (PAYROLL_ITEMS[entry["payroll_category"]] if uses_time_data else None)
+            assert found.payroll_item == (
+                PAYROLL_ITEMS[entry["payroll_category"]] if uses_time_data else None
+            )
             assert found.class_ == "Consulting:Remote"
             assert found.hours == Decimal(str(entry["hours"]))
             assert found.billable_status == ("Billable" if entry["billable"] else "NotBillable")
@@ -178,8 +188,14 @@ def test_sixty_timesheets_with_lost_answers_and_a_crash_make_each_entry_once(
     assert "Noor Nobody" in failed["error"]["explanation"]
     assert "resources mapping" in failed["error"]["fix"]
     assert {e.entity for e in company.time_tracking()} == {employee_name(n) for n in range(RESOURCES)}
-    statuses = [c["status"] for c in setup.conversations()]
-    assert "Finished, but with errors on the following transfers: Timesheet" in statuses
+    # Named with its fix by each conversation it failed in (of those the connector still lists: its last 10).
+    failed_in = {h["conversation"] for h in failed["history"] if h["status"] in ("failed", "needs_attention")}
+    assert len(failed_in) == failed["attempts"]
+    listed = [c for c in setup.conversations() if c["id"] in failed_in]
+    assert listed
+    for conversation in listed:
+        [named] = [e for e in conversation["errors"] if e["transfer_id"] == stranger_id]
+        assert named["code"] == "no_employee" and "resources mapping" in named["fix"]
 
 
 def test_time_tracking_off_is_a_configuration_issue_and_nothing_is_sent(
@@ -198,3 +214,28 @@ def test_time_tracking_off_is_a_configuration_issue_and_nothing_is_sent(
     assert [setup.transfer(i)["status"] for i in ids] == ["queued", "queued"]
     assert company.time_tracking() == []
     assert not any("TimeTrackingAdd" in request for request in company.requests_seen)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: SendStep.advance marks the unsent parts of a transfer already in_flight 'gone', so "
+    "the rest of a timesheet split across messages waits for the next conversation, which reconciles it as "
+    "if an answer had been lost (remove this marker with the fix)",
+)
+def test_a_timesheet_split_across_messages_is_sent_whole_in_one_conversation(
+    stack: LocalStack, api: requests.Session
+) -> None:
+    # 4 x 7 = 28 entries with at most 25 requests per message (conftest): the fourth timesheet's entries
+    # travel in two messages of the same conversation, with no answer lost. Found: its last 3 entries are
+    # left for the next conversation, which asks QuickBooks first (a TimeTrackingQuery) and notes "not (all)
+    # in QuickBooks after a lost answer" on the timesheet.
+    setup = TimesheetSetup(stack, api, f"E2ETSSPLIT{secrets.token_hex(2)}")
+    company = company_for(range(4))
+    ids = setup.enqueue([setup.document(n, resource_n=n) for n in range(4)])
+
+    assert setup.run(company).outcome == "completed"
+
+    assert [setup.transfer(i)["status"] for i in ids] == ["transferred"] * 4
+    assert len(company.time_tracking()) == 28
+    assert not any("TimeTrackingQueryRq" in request for request in company.requests_seen)  # nothing lost
+    assert setup.run(company).outcome == "none"

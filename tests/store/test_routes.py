@@ -33,6 +33,11 @@ class CountingTable:
         self._table = table
         self.reads: Counter[str] = Counter()
         self.writes = 0
+        self.queries = 0
+
+    def query(self, **kwargs: Any) -> Any:
+        self.queries += 1
+        return self._table.query(**kwargs)
 
     def get_item(self, **kwargs: Any) -> Any:
         self.reads[kwargs["Key"]["PK"]] += 1
@@ -206,12 +211,26 @@ def test_the_enqueue_path_reads_one_item_per_id_and_remembers_a_bounded_number(t
         assert routes.connector_for("organization", "ORG-1", "d") == "c2"
         assert routes.connector_for("organization", "ORG-2", "d") == "d"
         assert routes.connector_for("resource", "R-1", "d") == "d"
-    # One GetItem per id; the old single item, asked for ids without an item of their own, once.
-    assert counting.reads == {"ROUTE#ORG#ORG-1": 1, "ROUTE#ORG#ORG-2": 1, "ROUTE#RES#R-1": 1, "META": 1}
-    routes.connector_for("resource", "R-2", "d")  # a fourth id pushes out the least recently used one
-    routes.connector_for("resource", "R-1", "d")
+    # One GetItem per id; the old single item, asked for ids without an item of their own, once. Resources
+    # have no route at all: one query says so, and no resource id is read.
+    assert counting.reads == {"ROUTE#ORG#ORG-1": 1, "ROUTE#ORG#ORG-2": 1, "META": 1}
+    assert counting.queries == 2
+    routes.connector_for("organization", "ORG-3", "d")
+    routes.connector_for("organization", "ORG-4", "d")  # a fourth id pushes out the least recently used one
     routes.connector_for("organization", "ORG-1", "d")
-    assert counting.reads["ROUTE#ORG#ORG-1"] == 2 and counting.reads["ROUTE#RES#R-1"] == 1
+    assert counting.reads["ROUTE#ORG#ORG-1"] == 2 and counting.reads["ROUTE#ORG#ORG-2"] == 1
+
+
+def test_with_no_route_at_all_enqueueing_reads_no_route(table: Any) -> None:
+    counting = CountingTable(table)
+    clock = Monotonic()
+    routes = RouteRepository(counting, monotonic=clock)
+    for n in range(200):
+        assert routes.connector_for("organization", f"ORG-{n}", "d") == "d"
+    assert counting.queries == 1 and counting.reads == {"META": 1}  # the earlier versions' item, once
+    RouteRepository(table).set("organization", "ORG-5", "c2", now=NOW)  # another process routes one
+    clock.seconds += 10
+    assert routes.connector_for("organization", "ORG-5", "d") == "c2"  # within the 10 s window
 
 
 def test_the_store_shares_one_cache_with_the_old_enqueue_call(table: Any) -> None:
