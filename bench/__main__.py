@@ -1,4 +1,5 @@
-"""``python -m bench`` (``make bench``): every benchmark in order, foundation first, then invoices.
+"""``python -m bench`` (``make bench``): every benchmark in order, foundation first, then invoices, then
+timesheets.
 
 Each prints its table and writes its JSON under ``bench/results/``; nothing is asserted.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from bench import foundation, invoices
+from bench import foundation, invoices, timesheets
 
 
 def main() -> None:
@@ -15,6 +16,8 @@ def main() -> None:
     foundation.main()
     print("\n" + "=" * 110 + "\n")
     invoices.main()
+    print("\n" + "=" * 110 + "\n")
+    timesheets.main([])  # its own defaults, whatever arguments ``python -m bench`` had
     print(f"\nall benchmarks took {time.perf_counter() - started:.1f} s")
 
 

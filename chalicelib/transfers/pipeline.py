@@ -328,6 +328,14 @@ class ReconcileStep:
         return 0 if state.get("done") else 1
 
 
+def _ours(transfer: Transfer, conversation: str) -> bool:
+    """Whether this conversation may send (more of) ``transfer``: it waits in the queue, or this very
+    conversation has some of its parts out (a document split across messages)."""
+    if transfer.status in SENDABLE:
+        return True
+    return transfer.status == "in_flight" and transfer.in_flight_conversation == conversation
+
+
 def _keep_part(transfer: Transfer, key: str, txn_id: str) -> None:
     if key:
         transfer.qb_parts = {**transfer.qb_parts, key: txn_id}
@@ -367,7 +375,7 @@ class SendStep:
                 continue
             transfer_id, _ = split_tag(tag)
             transfer = planned.get(transfer_id)
-            if transfer is None or transfer.status not in SENDABLE:
+            if transfer is None or not _ours(transfer, ctx.generation):
                 st[tag] = "gone"  # cancelled or changed meanwhile: not ours to send
                 continue
             if transfer_id in changed:
@@ -479,6 +487,7 @@ class SendStep:
             # known to be in), and the next conversation asks QuickBooks before sending anything again.
             return
         if _all_in(self.pipeline, transfer):
+            parts = len(transfer.qb_parts)
             mark_transferred(
                 transfer,
                 txn_id=transfer.qb_txn_id or "",
@@ -486,6 +495,9 @@ class SendStep:
                 time_created=transfer.qb_time_created,
                 at=ctx.now,
                 conversation=ctx.generation,
+                note=f"all {parts} {self.pipeline.label} parts in QuickBooks (each part's TxnID in qb_parts)"
+                if parts
+                else "",
             )
             ctx.count(self.pipeline.slug, "ok")
         elif "error" in outcome:

@@ -220,3 +220,21 @@ def test_preview_shows_whose_time_and_the_time_tracking_requests(
     [message] = shown["qbxml"]
     assert message.count("<TimeTrackingAddRq") == 3 and qbxml_errors(message) == []
     assert admin.transfer(known["id"])["status"] == "queued" and company.time_tracking() == []
+
+
+def test_each_timesheet_is_matched_by_its_own_resource_name(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    """A resource renamed in the source while an older timesheet waits: each is matched by the name it carries."""
+    company = company_for(range(2))
+    renamed = timesheet(12, resource_n=1, entries=2)
+    renamed["resource"]["last_name"] = "Newname"
+    older = admin.call(
+        "POST", "/api/transfers/timesheets", timesheet(13, resource_n=1, entries=2), 202
+    ).json_body
+    newer = admin.call("POST", "/api/transfers/timesheets", renamed, 202).json_body
+
+    connect(client, setup["qwc"], setup["password"], company).run()
+
+    assert admin.transfer(older["id"])["status"] == "transferred"
+    assert admin.transfer(newer["id"])["error"]["code"] == "no_employee"

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.domain.timesheet import TimeEntry, TimesheetDocument
+from chalicelib.domain.timesheet import Resource, TimeEntry, TimesheetDocument
 from chalicelib.domain.transfer import Transfer, TransferError, external_guid
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.qbxml.time_tracking import (
@@ -45,6 +45,12 @@ CUSTOMERS = f"{SLUG}.customers"
 ITEMS = f"{SLUG}.items"
 PEOPLE = f"{SLUG}.people"
 PLAN = f"{SLUG}.plan"
+
+
+def resource_key(resource: Resource) -> str:
+    """A resource as the plan knows it: its id and its name, since two queued timesheets of one resource may
+    carry different names (renamed in the source application meanwhile), and each is matched by its own."""
+    return f"{resource.id}|{resource.full_name}"
 
 
 def entry_guid(transfer_id: str, entry_id: str) -> str:
@@ -115,7 +121,8 @@ class TimesheetPipeline:
                     organizations[entry.organization.id] = entry.organization
         resource = document.resource
         mapped = self._resources.get(resource.id, {})
-        plan["resources"][resource.id] = {
+        plan["resources"][resource_key(resource)] = {
+            "id": resource.id,
             "name": resource.full_name,
             "employee": checked_mapping_target(
                 mapped["employee"], f"employee of resource '{resource.id}'", "resources"
@@ -232,7 +239,7 @@ def _entity(
     plan: dict[str, Any], people: dict[str, Any], document: TimesheetDocument
 ) -> tuple[dict[str, Any], TransferError | None]:
     """The QuickBooks entity of the timesheet's resource, or the error saying why there is none."""
-    resource = plan["resources"][document.resource.id]
+    resource = plan["resources"][resource_key(document.resource)]
     employees, vendors = people.get("employees", {}), people.get("vendors", {})
     mapped = resource.get("employee")
     if mapped:

@@ -9,9 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.connector import Connector
+from chalicelib.domain.timesheet import Resource
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.preview import Preview, build_adds, failing_now, names_summary, plan_dry
-from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
+from chalicelib.transfers.timesheets.pipeline import (
+    CUSTOMERS,
+    ITEMS,
+    PEOPLE,
+    SLUG,
+    TimesheetPipeline,
+    resource_key,
+)
 
 
 def preview_timesheets(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
@@ -28,17 +36,19 @@ def preview_timesheets(connector: Connector, ports: TransferPorts, lists: Any, *
         "vendors": {n: e["list_id"] for n, e in vendors.items()},
     }
     people = {}
-    for resource_id, resource in plan.get("resources", {}).items():
+    sendable = set()
+    for key, resource in plan.get("resources", {}).items():
         wanted = resource.get("employee") or resource["name"]
         if wanted.lower() in employees:
-            people[resource_id] = f"employee {employees[wanted.lower()]['full_name']}"
+            people[resource["id"]] = f"employee {employees[wanted.lower()]['full_name']}"
+            sendable.add(key)
         elif resource.get("vendor") and resource["vendor"].lower() in vendors:
-            people[resource_id] = f"vendor {resource['vendor']}"
+            people[resource["id"]] = f"vendor {resource['vendor']}"
+            sendable.add(key)
         else:
-            people[resource_id] = "no QuickBooks employee: the timesheet would fail"
-    sendable = {r for r, who in people.items() if not who.startswith("no ")}
+            people[resource["id"]] = "no QuickBooks employee: the timesheet would fail"
     for transfer in ports.planned(plan["ids"]).values():
-        if transfer.document["resource"]["id"] not in sendable:
+        if resource_key(Resource.model_validate(transfer.document["resource"])) not in sendable:
             for tag in list(plan["st"]):
                 if tag.startswith(f"{transfer.id}/"):
                     plan["st"][tag] = "failed"
