@@ -1,7 +1,8 @@
 """Building qbXML request documents: every element is made with lxml, so the serializer does the escaping.
 
-The request builders (``lists``, ``requests``) share the two small element helpers below; a message is
-then assembled from their elements by ``render_request_message``.
+The request builders (``lists``, ``requests``, ``time_tracking``) share the small element helpers below
+(``paged_request`` for the queries that page with an iterator); a message is then assembled from their
+elements by ``render_request_message``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from lxml import etree
 
@@ -19,6 +21,8 @@ ON_ERROR_MODES = frozenset({"continueOnError", "stopOnError"})
 # double quotes, so the fixed prolog line is written out here. Everything after it comes from lxml.
 _XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 _VERSION = re.compile(r"[0-9]+\.[0-9]+")
+
+IteratorMode = Literal["Start", "Continue"]
 
 
 def request_element(tag: str, request_id: str, **attributes: str) -> etree._Element:
@@ -40,6 +44,41 @@ def append_text_element(parent: etree._Element, tag: str, text: str) -> etree._E
     child = etree.SubElement(parent, tag)
     child.text = text
     return child
+
+
+def paged_request(
+    tag: str,
+    request_id: str,
+    *,
+    iterator: IteratorMode | None,
+    iterator_id: str | None,
+    max_returned: int | None,
+    cut_short: str,
+) -> etree._Element:
+    """A new query element that may page: ``iterator="Start"`` with ``max_returned`` opens an iterator,
+    ``iterator="Continue"`` with the ``iterator_id`` QuickBooks returned reads the next page (the caller
+    repeats the same filters, as Intuit requires for every page of one iterator).
+
+    ``MaxReturned``, when given, is the element's first child, where every query's schema puts it. It is
+    refused without an iterator: on its own it would silently cut short what ``cut_short`` names (such as
+    "the list").
+    """
+    if max_returned is not None and iterator is None:
+        raise ValueError(f"MaxReturned without an iterator would silently truncate {cut_short}")
+    if max_returned is not None and max_returned < 1:
+        raise ValueError(f"MaxReturned must be at least 1, not {max_returned}")
+    if (iterator == "Continue") != (iterator_id is not None):
+        raise ValueError('iterator_id goes with iterator="Continue", and only with it')
+
+    attributes: dict[str, str] = {}
+    if iterator is not None:
+        attributes["iterator"] = iterator
+    if iterator_id is not None:
+        attributes["iteratorID"] = iterator_id
+    request = request_element(tag, request_id, **attributes)
+    if max_returned is not None:
+        append_text_element(request, "MaxReturned", str(max_returned))
+    return request
 
 
 def render_request_message(

@@ -10,11 +10,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from lxml import etree
 
-from chalicelib.qbxml.document import append_text_element, request_element
+from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_request
 from chalicelib.qbxml.responses import QbResponse, QbResponseError, child_flag, child_text
 from chalicelib.safe_xml import local_name
 
@@ -187,7 +187,7 @@ def build_list_query(
     spec: QbListSpec,
     request_id: str,
     *,
-    iterator: Literal["Start", "Continue"] | None = None,
+    iterator: IteratorMode | None = None,
     iterator_id: str | None = None,
     max_returned: int | None = None,
 ) -> etree._Element:
@@ -200,22 +200,15 @@ def build_list_query(
     """
     if iterator is not None and not spec.pages_with_iterator:
         raise ValueError(f"{spec.request_tag} takes no iterator in qbXML 13.0; read {spec.name} whole")
-    if max_returned is not None and iterator is None:
-        raise ValueError("MaxReturned without an iterator would silently truncate the list")
-    if max_returned is not None and max_returned < 1:
-        raise ValueError(f"MaxReturned must be at least 1, not {max_returned}")
-    if (iterator == "Continue") != (iterator_id is not None):
-        raise ValueError('iterator_id goes with iterator="Continue", and only with it')
-
-    attributes: dict[str, str] = {}
-    if iterator is not None:
-        attributes["iterator"] = iterator
-    if iterator_id is not None:
-        attributes["iteratorID"] = iterator_id
-    query = request_element(spec.request_tag, request_id, **attributes)
+    query = paged_request(
+        spec.request_tag,
+        request_id,
+        iterator=iterator,
+        iterator_id=iterator_id,
+        max_returned=max_returned,
+        cut_short="the list",
+    )
     # Schema order (ListFilter, then IncludeRetElement): MaxReturned, ActiveStatus, IncludeRetElement...
-    if max_returned is not None:
-        append_text_element(query, "MaxReturned", str(max_returned))
     append_text_element(query, "ActiveStatus", "All")
     for element_name in spec.include_elements:
         append_text_element(query, "IncludeRetElement", element_name)

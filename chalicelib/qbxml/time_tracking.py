@@ -21,11 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
 
 from lxml import etree
 
-from chalicelib.qbxml.document import append_text_element, request_element
+from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_request, request_element
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.qbxml.responses import QbResponseError, child_flag, child_named, child_text
 
@@ -152,7 +151,7 @@ def build_time_tracking_query(
     from_date: str,
     to_date: str,
     entity: Ref | None = None,
-    iterator: Literal["Start", "Continue"] | None = None,
+    iterator: IteratorMode | None = None,
     iterator_id: str | None = None,
     max_returned: int | None = None,
 ) -> etree._Element:
@@ -169,23 +168,17 @@ def build_time_tracking_query(
     _check_date("ToTxnDate", to_date)
     if from_date > to_date:
         raise ValueError(f"the date range runs backwards: {from_date} is after {to_date}")
-    if max_returned is not None and iterator is None:
-        raise ValueError("MaxReturned without an iterator would silently truncate the answer")
-    if max_returned is not None and max_returned < 1:
-        raise ValueError(f"MaxReturned must be at least 1, not {max_returned}")
-    if (iterator == "Continue") != (iterator_id is not None):
-        raise ValueError('iterator_id goes with iterator="Continue", and only with it')
 
-    attributes: dict[str, str] = {}
-    if iterator is not None:
-        attributes["iterator"] = iterator
-    if iterator_id is not None:
-        attributes["iteratorID"] = iterator_id
-    request = request_element("TimeTrackingQueryRq", request_id, **attributes)
+    request = paged_request(
+        "TimeTrackingQueryRq",
+        request_id,
+        iterator=iterator,
+        iterator_id=iterator_id,
+        max_returned=max_returned,
+        cut_short="the answer",
+    )
     # Schema order: MaxReturned, TxnDateRangeFilter (FromTxnDate, ToTxnDate), TimeTrackingEntityFilter,
     # IncludeRetElement.
-    if max_returned is not None:
-        append_text_element(request, "MaxReturned", str(max_returned))
     dates = etree.SubElement(request, "TxnDateRangeFilter")
     append_text_element(dates, "FromTxnDate", from_date)
     append_text_element(dates, "ToTxnDate", to_date)

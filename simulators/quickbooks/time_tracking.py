@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
@@ -65,7 +65,6 @@ from simulators.quickbooks.errors import (
     feature_not_enabled,
     invalid_value,
     missing_element,
-    unsupported,
 )
 from simulators.quickbooks.fields import Field, compact, day, text
 from simulators.quickbooks.handlers import (
@@ -77,9 +76,9 @@ from simulators.quickbooks.handlers import (
     resolve_ref,
 )
 from simulators.quickbooks.lists import ListStore
-from simulators.quickbooks.queries import PagedQuery, read_datetime
+from simulators.quickbooks.queries import PagedQuery
 from simulators.quickbooks.transactions import Transaction, TxnStore
-from simulators.quickbooks.txn_queries import explicit_answer, found_by_id
+from simulators.quickbooks.txn_queries import DateFilter, explicit_answer, found_by_id
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -325,44 +324,21 @@ _QUERY_TAGS = frozenset(
 class TimeFilter:
     """The filters of a TimeTrackingQuery; None means "any"."""
 
-    from_modified: datetime | None = None
-    to_modified: datetime | None = None
-    from_date: date | None = None
-    to_date: date | None = None
+    dates: DateFilter
     entities: frozenset[str] | None = None  # ListIDs of the people selected
 
     @classmethod
     def from_request(cls, request: etree._Element, company: QuickBooksCompany) -> TimeFilter:
         """Read the filters; dates without an offset are in the company's time zone."""
-        modified = request.find("ModifiedDateRangeFilter")
-        dates = request.find("TxnDateRangeFilter")
-        if dates is not None and dates.find("DateMacro") is not None:
-            raise StatusError(unsupported('The simulator does not handle "DateMacro" in TxnDateRangeFilter.'))
+        dates = DateFilter.from_request(request, company)
         people = request.find("TimeTrackingEntityFilter")
-        tz = company.local_tz
-        return cls(
-            from_modified=None
-            if modified is None
-            else read_datetime(modified, "FromModifiedDate", tz, end_of_period=False),
-            to_modified=None
-            if modified is None
-            else read_datetime(modified, "ToModifiedDate", tz, end_of_period=True),
-            from_date=None if dates is None else read_date(dates, "FromTxnDate"),
-            to_date=None if dates is None else read_date(dates, "ToTxnDate"),
-            entities=None if people is None else _selected_people(people, company),
-        )
+        return cls(dates=dates, entities=None if people is None else _selected_people(people, company))
 
     def matches(self, record: TimeTracking) -> bool:
         """Whether a filtered query selects ``record``."""
-        if self.from_modified is not None and record.time_modified < self.from_modified:
-            return False
-        if self.to_modified is not None and record.time_modified > self.to_modified:
-            return False
-        if self.from_date is not None and record.txn_date < self.from_date:
-            return False
-        if self.to_date is not None and record.txn_date > self.to_date:
-            return False
-        return self.entities is None or record.entity.list_id in self.entities
+        return self.dates.matches(record) and (
+            self.entities is None or record.entity.list_id in self.entities
+        )
 
 
 def _selected_people(block: etree._Element, company: QuickBooksCompany) -> frozenset[str]:

@@ -64,13 +64,50 @@ _TXN_TAGS = frozenset(
 
 
 @dataclass(frozen=True)
-class TxnFilter:
-    """The generic filters of a transaction query; None means "any"."""
+class DateFilter:
+    """The date filters every transaction query takes (``ModifiedDateRangeFilter``, ``TxnDateRangeFilter``);
+    None means "any"."""
 
     from_modified: datetime | None = None
     to_modified: datetime | None = None
     from_date: date | None = None
     to_date: date | None = None
+
+    @classmethod
+    def from_request(cls, request: etree._Element, company: QuickBooksCompany) -> DateFilter:
+        """Read the filters; dates without an offset are in the company's time zone."""
+        modified = request.find("ModifiedDateRangeFilter")
+        dates = request.find("TxnDateRangeFilter")
+        if dates is not None and dates.find("DateMacro") is not None:
+            raise StatusError(unsupported('The simulator does not handle "DateMacro" in TxnDateRangeFilter.'))
+        tz = company.local_tz
+        return cls(
+            from_modified=None
+            if modified is None
+            else read_datetime(modified, "FromModifiedDate", tz, end_of_period=False),
+            to_modified=None
+            if modified is None
+            else read_datetime(modified, "ToModifiedDate", tz, end_of_period=True),
+            from_date=None if dates is None else read_date(dates, "FromTxnDate"),
+            to_date=None if dates is None else read_date(dates, "ToTxnDate"),
+        )
+
+    def matches(self, txn: Transaction) -> bool:
+        """Whether ``txn`` was modified and is dated within the ranges."""
+        if self.from_modified is not None and txn.time_modified < self.from_modified:
+            return False
+        if self.to_modified is not None and txn.time_modified > self.to_modified:
+            return False
+        if self.from_date is not None and txn.txn_date < self.from_date:
+            return False
+        return self.to_date is None or txn.txn_date <= self.to_date
+
+
+@dataclass(frozen=True)
+class TxnFilter:
+    """The generic filters of a transaction query; None means "any"."""
+
+    dates: DateFilter
     entities: frozenset[str] | None = None  # ListIDs of the customers (and jobs) selected
     accounts: frozenset[str] | None = None
     currencies: frozenset[str] | None = None
@@ -82,22 +119,11 @@ class TxnFilter:
     @classmethod
     def from_request(cls, request: etree._Element, company: QuickBooksCompany) -> TxnFilter:
         """Read the filters; dates without an offset are in the company's time zone."""
-        modified = request.find("ModifiedDateRangeFilter")
-        dates = request.find("TxnDateRangeFilter")
-        if dates is not None and dates.find("DateMacro") is not None:
-            raise StatusError(unsupported('The simulator does not handle "DateMacro" in TxnDateRangeFilter.'))
+        dates = DateFilter.from_request(request, company)
         ref_filter = request.find("RefNumberFilter")
         ref_range = request.find("RefNumberRangeFilter")
-        tz = company.local_tz
         return cls(
-            from_modified=None
-            if modified is None
-            else read_datetime(modified, "FromModifiedDate", tz, end_of_period=False),
-            to_modified=None
-            if modified is None
-            else read_datetime(modified, "ToModifiedDate", tz, end_of_period=True),
-            from_date=None if dates is None else read_date(dates, "FromTxnDate"),
-            to_date=None if dates is None else read_date(dates, "ToTxnDate"),
+            dates=dates,
             entities=_selected(request.find("EntityFilter"), company.customers),
             accounts=_selected(request.find("AccountFilter"), company.accounts),
             currencies=_selected(request.find("CurrencyFilter"), company.currencies),
@@ -109,13 +135,7 @@ class TxnFilter:
 
     def matches(self, txn: CustomerTransaction) -> bool:
         """Whether a filtered query selects ``txn``."""
-        if self.from_modified is not None and txn.time_modified < self.from_modified:
-            return False
-        if self.to_modified is not None and txn.time_modified > self.to_modified:
-            return False
-        if self.from_date is not None and txn.txn_date < self.from_date:
-            return False
-        if self.to_date is not None and txn.txn_date > self.to_date:
+        if not self.dates.matches(txn):
             return False
         if self.entities is not None and txn.customer.list_id not in self.entities:
             return False

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-from typing import Literal
 
 import pytest
 from lxml import etree
 
-from chalicelib.qbxml.document import render_request_message
+from chalicelib.qbxml.document import IteratorMode, render_request_message
 from chalicelib.qbxml.lists import (
     QB_LISTS,
     QbListEntry,
@@ -19,42 +17,13 @@ from chalicelib.qbxml.lists import (
     qb_list,
 )
 from chalicelib.qbxml.responses import QbResponse, QbResponseError, parse_response_message
-from chalicelib.qbxml.validation import SCHEMA_DIR, qbxml_errors
+from chalicelib.qbxml.validation import qbxml_errors
+from tests.qbxml.schema import XSD, element_names_within, schema_definition
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "spec" / "samples"
-XSD = "{http://www.w3.org/2001/XMLSchema}"
-IteratorMode = Literal["Start", "Continue"]
 
 
 # --- the specs against the schema --------------------------------------------------------------------
-
-
-@functools.cache
-def schema_documents() -> tuple[etree._Element, ...]:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return tuple(
-        etree.parse(str(SCHEMA_DIR / name), parser=parser).getroot()
-        for name in ("qbxmlops130.xsd", "qbxml130.xsd")
-    )
-
-
-def schema_definition(kind: str, name: str) -> etree._Element:
-    for document in schema_documents():
-        found = document.find(f"{XSD}{kind}[@name='{name}']")
-        if found is not None:
-            return found
-    raise AssertionError(f"the schema defines no {kind} {name}")
-
-
-def element_names_within(definition: etree._Element) -> set[str]:
-    """Every element name declared or referenced inside ``definition``, following group references."""
-    names: set[str] = set()
-    for node in definition.iter(f"{XSD}element", f"{XSD}group"):
-        if node.tag == f"{XSD}group" and node.get("ref"):
-            names |= element_names_within(schema_definition("group", node.get("ref", "")))
-        elif node.tag == f"{XSD}element":
-            names.add(node.get("name") or node.get("ref") or "")
-    return names
 
 
 @pytest.mark.parametrize("spec", QB_LISTS, ids=lambda spec: spec.name)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
-from typing import Literal
 
 import pytest
 from lxml import etree
 
-from chalicelib.qbxml.document import render_request_message
+from chalicelib.qbxml.document import IteratorMode, render_request_message
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.qbxml.responses import QbResponseError, parse_response_message
 from chalicelib.qbxml.time_tracking import (
@@ -24,10 +22,10 @@ from chalicelib.qbxml.time_tracking import (
     duration_of_hours,
     parse_employee_payroll,
 )
-from chalicelib.qbxml.validation import SCHEMA_DIR, qbxml_errors
+from chalicelib.qbxml.validation import qbxml_errors
 from chalicelib.safe_xml import parse_xml
+from tests.qbxml.schema import XSD, element_names_within, schema_definition
 
-XSD = "{http://www.w3.org/2001/XMLSchema}"
 GUID = "{6B29FC40-CA47-1067-B31D-00DD010662DA}"
 ITERATOR_ID = "{eb05f701-e727-472f-8ade-6753c4f67a46}"
 
@@ -54,34 +52,6 @@ def tags(element: etree._Element) -> list[str]:
 
 def valid(*requests: etree._Element) -> list[str]:
     return qbxml_errors(render_request_message(list(requests)))
-
-
-@functools.cache
-def schema_documents() -> tuple[etree._Element, ...]:
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    return tuple(
-        etree.parse(str(SCHEMA_DIR / name), parser=parser).getroot()
-        for name in ("qbxmlops130.xsd", "qbxml130.xsd")
-    )
-
-
-def schema_definition(kind: str, name: str) -> etree._Element:
-    for document in schema_documents():
-        found = document.find(f"{XSD}{kind}[@name='{name}']")
-        if found is not None:
-            return found
-    raise AssertionError(f"the schema defines no {kind} {name}")
-
-
-def element_names_within(definition: etree._Element) -> set[str]:
-    """Every element name declared or referenced inside ``definition``, following group references."""
-    names: set[str] = set()
-    for node in definition.iter(f"{XSD}element", f"{XSD}group"):
-        if node.tag == f"{XSD}group" and node.get("ref"):
-            names |= element_names_within(schema_definition("group", node.get("ref", "")))
-        elif node.tag == f"{XSD}element":
-            names.add(node.get("name") or node.get("ref") or "")
-    return names
 
 
 # --- durations -----------------------------------------------------------------------------------------
@@ -332,8 +302,6 @@ def test_the_same_add_renders_twice_unchanged() -> None:
 
 
 # --- TimeTrackingQuery ---------------------------------------------------------------------------------
-
-IteratorMode = Literal["Start", "Continue"]
 
 
 def time_query(entity: Ref | None, iterator: IteratorMode | None) -> etree._Element:

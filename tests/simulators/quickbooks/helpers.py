@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from chalicelib.qbxml.validation import qbxml_errors
+
+if TYPE_CHECKING:
+    from simulators.quickbooks import QuickBooksCompany
 
 
 def qbxml(*requests: str, on_error: str = "stopOnError", version: str = "13.0") -> str:
@@ -15,6 +20,11 @@ def qbxml(*requests: str, on_error: str = "stopOnError", version: str = "13.0") 
         + "\n    ".join(requests)
         + "\n  </QBXMLMsgsRq>\n</QBXML>\n"
     )
+
+
+def ref(tag: str, full_name: str) -> str:
+    """A reference by FullName, such as ``<CustomerRef><FullName>...</FullName></CustomerRef>``."""
+    return f"<{tag}><FullName>{full_name}</FullName></{tag}>"
 
 
 def answers(response: str) -> list[etree._Element]:
@@ -43,3 +53,13 @@ def only(response: str) -> etree._Element:
     """The one answer of a response document."""
     (rs,) = answers(response)
     return rs
+
+
+def add(company: QuickBooksCompany, *requests: str) -> list[etree._Element]:
+    """Send the adds (continuing on errors) and return their answers."""
+    return answers(company.process(qbxml(*requests, on_error="continueOnError")))
+
+
+def ask(company: QuickBooksCompany, request_tag: str, *children: str, attributes: str = "") -> etree._Element:
+    """Send one request, ``<request_tag attributes>children</request_tag>``, and return its answer."""
+    return only(company.process(qbxml(f"<{request_tag}{attributes}>{''.join(children)}</{request_tag}>")))

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from simulators.quickbooks import Customer, NameInUseError, OtherName, QuickBooksCompany, TimeEntry
-from tests.simulators.quickbooks.helpers import answers, full_names, only, qbxml, status
+from tests.simulators.quickbooks.helpers import add, answers, ask, full_names, only, qbxml, ref, status
 
 NO_SUCH_RECORD = (
     "QuickBooks error message: Invalid argument.  The specified record does not exist in the list."
@@ -48,10 +48,6 @@ def company() -> QuickBooksCompany:
     )
     company.add(OtherName(name="Pat Owner", first_name="Pat", last_name="Owner"))
     return company
-
-
-def ref(tag: str, full_name: str) -> str:
-    return f"<{tag}><FullName>{full_name}</FullName></{tag}>"
 
 
 def ref_id(tag: str, list_id: str) -> str:
@@ -102,14 +98,8 @@ def time_add(
     )
 
 
-def add(company: QuickBooksCompany, *requests: str) -> list[etree._Element]:
-    """Send the adds (continuing on errors) and return their answers."""
-    return answers(company.process(qbxml(*requests, on_error="continueOnError")))
-
-
 def query(company: QuickBooksCompany, *children: str, attributes: str = "") -> etree._Element:
-    request = f"<TimeTrackingQueryRq{attributes}>{''.join(children)}</TimeTrackingQueryRq>"
-    return only(company.process(qbxml(request)))
+    return ask(company, "TimeTrackingQueryRq", *children, attributes=attributes)
 
 
 def dates(from_date: str | None = None, to_date: str | None = None) -> str:
@@ -573,7 +563,7 @@ def test_fail_next_and_locks_work_on_time_queries_too(tracked: QuickBooksCompany
 
 
 def employee_query(company: QuickBooksCompany, *children: str) -> etree._Element:
-    return only(company.process(qbxml(f"<EmployeeQueryRq>{''.join(children)}</EmployeeQueryRq>")))
+    return ask(company, "EmployeeQueryRq", *children)
 
 
 def test_employee_payroll_info_comes_back_only_when_asked_for(company: QuickBooksCompany) -> None:
