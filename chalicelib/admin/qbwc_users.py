@@ -1,4 +1,4 @@
-"""QBWC users: created with a generated password shown once, unlocked and re-keyed by an admin."""
+"""QBWC users: created with a generated password shown once; unlocked, re-keyed, disabled, deleted."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.qbwc_user import QbwcUser, QbwcUserCreate
+from chalicelib.errors import NotFound
 from chalicelib.qbwc.qwc import qwc_filename, render_qwc
 from chalicelib.security.secrets import generate_password, hash_secret
 from chalicelib.store import Store
@@ -35,6 +36,24 @@ def reset_password(store: Store, connector_id: str, username: str) -> UserWithPa
     password = generate_password()
     store.users.set_password_hash(user.username, hash_secret(password))
     return UserWithPassword(store.users.get(connector_id, username), password)
+
+
+def set_user_active(store: Store, connector_id: str, username: str, *, active: bool) -> QbwcUser:
+    """Disable or enable a user of that connector (``NotFound`` for an unknown or another connector's user).
+
+    A disabled user's ``.qwc`` stops working at its next sign-in; enabling it again restores it as it was.
+    """
+    user = store.users.get(connector_id, username)
+    return store.users.set_active(user.username, active, connector_id=connector_id)
+
+
+def delete_user(store: Store, connector_id: str, username: str) -> str:
+    """Remove a user of that connector; its name may be taken again at once. Returns the stored name."""
+    user = store.users.get(connector_id, username)
+    if not store.users.delete(user.username, connector_id=connector_id):
+        # Deleted (or moved to another connector) since it was read: there is nothing of ours to remove.
+        raise NotFound(f"connector has no QBWC user {username!r}", code="user_not_found")
+    return user.username
 
 
 def qwc_download(

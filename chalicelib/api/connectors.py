@@ -143,6 +143,7 @@ def preview(connector_id: str) -> Response:
     settings = get_settings()
     summary: dict[str, object] = {}
     requests = []
+    users = [u for u in store.users.list_for_connector(connector.id) if u.active]
     for kind in registry.kinds():
         if kind.preview is None:
             continue
@@ -160,6 +161,8 @@ def preview(connector_id: str) -> Response:
         summary[kind.slug] = {
             **shown.summary,
             "switched_on": bool(getattr(connector.transfers, kind.switch, False)),
+            # Which QBWC users' conversations send this kind (their scope allows it).
+            "sent_by": sorted(u.username for u in users if registry.may_send(u.scope, kind)),
         }
         requests += shown.requests
     size = settings.max_message_requests

@@ -31,7 +31,7 @@ from chalicelib.domain.mapping import (
     NamingConventions,
     OrganizationRoute,
 )
-from chalicelib.domain.qbwc_user import QbwcUser, QbwcUserCreate
+from chalicelib.domain.qbwc_user import QbwcUser, QbwcUserCreate, QbwcUserPatch
 from chalicelib.domain.transfer import TRANSFER_STATUSES, Transfer, TransferError, TransferStatus
 from chalicelib.qbxml.lists import QB_LISTS
 from chalicelib.transfers import registry
@@ -234,6 +234,7 @@ class KindPreview(BaseModel):
     switched_on: bool = Field(
         description="Whether the connector's switch for the kind is on (off: they wait)."
     )
+    sent_by: list[str] = Field(description="The active QBWC users whose scope lets them send the kind.")
     customers: PreviewCustomers | None = None
     items: PreviewItems | None = None
     failing_now: list[FailingTransfer]
@@ -288,6 +289,13 @@ class UserList(BaseModel):
     """A connector's QBWC users."""
 
     users: list[QbwcUserView]  # type: ignore[valid-type]  # built by public_view
+
+
+class UserDeleted(BaseModel):
+    """The user is gone: its `.qwc` no longer works and its name may be taken again."""
+
+    username: str
+    deleted: bool
 
 
 ApiTokenView = public_view(
@@ -496,6 +504,12 @@ TRANSFER_QUERY: tuple[Mapping[str, Any], ...] = (
         "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
     },
     {"name": "cursor", "description": "The `next` of the previous page.", "schema": {"type": "string"}},
+    {
+        "name": "conversation",
+        "description": "Only the transfers this conversation touched (its `id` in the conversation log); not "
+        "combined with the other filters.",
+        "schema": {"type": "string"},
+    },
 )
 
 NO_STORE = {"Cache-Control": "no-store: the answer carries a secret shown once."}
@@ -555,7 +569,7 @@ OPERATIONS: tuple[Operation, ...] = (
               errors=(404, 409), body=QbwcUserCreate, tag="qbwc-users",
               description="User names are unique across all connectors (409 when taken)."),
     Operation("GET", _C + "/users", "List a connector's QBWC users", "admin",
-              {200: Answer("The users, with lock state and last login.", UserList)}, errors=(404,),
+              {200: Answer("The users, with active and lock state and last login.", UserList)}, errors=(404,),
               tag="qbwc-users"),
     Operation("POST", _USER + "/unlock", "Unlock a QBWC user", "admin",
               {200: Answer("The user, unlocked.", QbwcUserView)}, errors=(404,), tag="qbwc-users"),
@@ -569,6 +583,16 @@ OPERATIONS: tuple[Operation, ...] = (
                            headers={"Content-Disposition": "attachment; filename=\"<name>.qwc\""})},
               errors=(404, 422), tag="qbwc-users",
               description="422 `public_url_not_https` when PUBLIC_URL is plain http and not localhost."),
+    Operation("PATCH", _USER, "Disable or enable a QBWC user", "admin",
+              {200: Answer("The user as it is now.", QbwcUserView)}, errors=(404,), body=QbwcUserPatch,
+              tag="qbwc-users",
+              description='`{"active": false}`: the user\'s `.qwc` stops working at once (QBWC is told the user '
+                          'is not valid); `{"active": true}` restores it. 404 `user_not_found` also for '
+                          "another connector's user."),
+    Operation("DELETE", _USER, "Delete a QBWC user", "admin",
+              {200: Answer("Deleted.", UserDeleted)}, errors=(404,), tag="qbwc-users",
+              description="Its `.qwc` stops working and the name may be used again at once. 404 "
+                          "`user_not_found` also for another connector's user."),
     # Mappings, naming conventions, organization routes
     Operation("GET", _C + "/mappings/{kind}", "Read a mapping set", "admin",
               {200: Answer("The set, each entry flagged `known` against the last QuickBooks lists.",

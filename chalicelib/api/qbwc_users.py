@@ -1,15 +1,21 @@
-"""QBWC user routes: create (password shown once), list, unlock, new password, .qwc download."""
+"""QBWC user routes: create (password shown once), list, unlock, new password, .qwc, disable, delete."""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.admin.qbwc_users import create_user, qwc_download, reset_password
+from chalicelib.admin.qbwc_users import (
+    create_user,
+    delete_user,
+    qwc_download,
+    reset_password,
+    set_user_active,
+)
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
-from chalicelib.domain.qbwc_user import QbwcUserCreate
+from chalicelib.domain.qbwc_user import QbwcUserCreate, QbwcUserPatch
 from chalicelib.errors import Conflict
 from chalicelib.qbwc.public_url import PublicUrlError
 from chalicelib.settings import get_settings
@@ -34,6 +40,24 @@ def list_users(connector_id: str) -> Response:
     require_scope(bp, "admin")
     get_store().connectors.get(connector_id)
     return json_response({"users": [u.public() for u in get_store().users.list_for_connector(connector_id)]})
+
+
+@bp.route("/api/connectors/{connector_id}/users/{username}", methods=["PATCH"], authorizer=bearer_token)
+@api_route
+def patch_user(connector_id: str, username: str) -> Response:
+    """``{"active": false}`` disables the user (its .qwc stops working at once), ``true`` enables it."""
+    require_scope(bp, "admin")
+    body = parse_body(bp.current_request.raw_body, QbwcUserPatch)
+    user = set_user_active(get_store(), connector_id, username, active=body.active)
+    return json_response(user.public())
+
+
+@bp.route("/api/connectors/{connector_id}/users/{username}", methods=["DELETE"], authorizer=bearer_token)
+@api_route
+def delete(connector_id: str, username: str) -> Response:
+    require_scope(bp, "admin")
+    deleted = delete_user(get_store(), connector_id, username)
+    return json_response({"username": deleted, "deleted": True})
 
 
 @bp.route("/api/connectors/{connector_id}/users/{username}/unlock", methods=["POST"], authorizer=bearer_token)

@@ -93,7 +93,7 @@ def kind_view(kind: TransferKind) -> dict[str, object]:
 def list_transfers() -> Response:
     require_scope(bp, "source")
     params: dict[str, str] = dict(bp.current_request.query_params or {})
-    unknown = sorted(set(params) - {"connector_id", "kind", "status", "limit", "cursor"})
+    unknown = sorted(set(params) - {"connector_id", "kind", "status", "limit", "cursor", "conversation"})
     if unknown:
         raise InvalidInput(f"unknown query parameter(s): {', '.join(unknown)}", code="unknown_parameter")
     if params.get("kind") and registry.find(params["kind"]) is None:
@@ -117,13 +117,29 @@ def list_transfers() -> Response:
             code="validation_failed",
             details=[{"field": "limit"}],
         )
-    page = get_store().transfers.list(
-        connector_id=params.get("connector_id"),
-        kind=params.get("kind"),
-        status=params.get("status"),
-        limit=limit,
-        cursor=params.get("cursor"),
-    )
+    conversation = params.get("conversation")
+    if conversation is not None:
+        if len(params.keys() & {"connector_id", "kind", "status"}):
+            raise InvalidInput(
+                "conversation is a filter of its own: it cannot be combined with connector_id, kind or status",
+                code="validation_failed",
+                details=[{"field": "conversation"}],
+            )
+        if not 0 < len(conversation) <= 100:
+            raise InvalidInput(
+                "conversation is a conversation's id (1 to 100 characters)",
+                code="validation_failed",
+                details=[{"field": "conversation"}],
+            )
+        page = get_store().transfers.for_conversation(conversation, limit=limit, cursor=params.get("cursor"))
+    else:
+        page = get_store().transfers.list(
+            connector_id=params.get("connector_id"),
+            kind=params.get("kind"),
+            status=params.get("status"),
+            limit=limit,
+            cursor=params.get("cursor"),
+        )
     return json_response({"transfers": [t.public() for t in page.transfers], "next": page.next_cursor})
 
 

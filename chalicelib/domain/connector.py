@@ -99,6 +99,27 @@ class ConnectorPatch(StrictModel):
     is_default: bool | Absent = None
     # Admin confirms the company file QBWC now reports (see product.md, Decisions: company file).
     confirm_company_file_location: bool | Absent = None
+    # Admin confirms that the connector named in ``company_file_conflict`` no longer uses that company file.
+    confirm_company_file_takeover: bool | Absent = None
+
+
+def company_file_key(path: str) -> str:
+    """A company file path compared as QuickBooks' Windows file system does: case-insensitively, ``/`` as
+    ``\\``, repeated separators as one (a UNC path's leading ``\\\\`` kept)."""
+    text = path.strip().replace("/", "\\")
+    prefix = "\\\\" if text.startswith("\\\\") else ""
+    return (prefix + re.sub(r"\\+", r"\\", text[len(prefix) :])).lower()
+
+
+class CompanyFileConflict(StrictModel):
+    """Another connector is bound to the company file this connector's QBWC opened."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    connector_id: str
+    connector_name: str
+    location: str
+    found_at: str
 
 
 class Connector(ConnectorSettings):
@@ -115,6 +136,9 @@ class Connector(ConnectorSettings):
     company_file_location: str | None = None
     # A different file QBWC reported; nothing is sent until an admin confirms it.
     pending_company_file_location: str | None = None
+    # The company file QBWC reported belongs to another connector (one file, one connector): nothing is sent
+    # until the QBWC setup is fixed or an admin confirms the other connector no longer uses it.
+    company_file_conflict: CompanyFileConflict | None = None
     last_poll_at: str | None = None
     lists_read_at: str | None = None
     lists_refresh_requested: bool = False

@@ -20,12 +20,23 @@ class QbwcUserCreate(StrictModel):
     scope: UserScope = "all"
 
 
+class QbwcUserPatch(StrictModel):
+    """Body of ``PATCH /api/connectors/{id}/users/{username}``: disable (``false``) or enable the user."""
+
+    # Strict: only JSON true / false, never a string or number that happens to read as one.
+    active: bool = Field(
+        strict=True, description="False: the user's `.qwc` stops working at once (QBWC is told `nvu`)."
+    )
+
+
 class QbwcUser(StoredModel):
     """A stored QBWC user (the password hash never leaves the store layer through the API)."""
 
     username: str
     connector_id: str
     scope: UserScope = "all"
+    # A disabled user cannot sign in; users stored before this field existed read as active.
+    active: bool = True
     password_hash: str
     failed_attempts: int = 0
     locked: bool = False

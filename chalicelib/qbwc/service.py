@@ -22,7 +22,7 @@ from chalicelib.conversation.engine import (
     StuckConversation,
     company_steps,
 )
-from chalicelib.domain.connector import Connector
+from chalicelib.domain.connector import CompanyFileConflict, Connector, company_file_key
 from chalicelib.domain.conversation import ConversationStatus, abandoned_message, new_conversation_id
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.notify.conversation_notices import notify_conversation_end
@@ -127,7 +127,8 @@ class WebConnectorService:
         user = self.store.users.find(username if known_name else NO_USER)
         password_ok = verify_secret(password, user.password_hash if user else None)
         throwaway = generate_ticket()
-        if user is None:
+        if user is None or not user.active:
+            # A disabled user is refused like an unknown one: an admin turned it off on purpose.
             self._unknown_user_attempt(username if known_name else NO_USER, now)
             return CallbackOutcome([throwaway, "nvu"])
         connector = self.store.connectors.get(user.connector_id)
@@ -150,7 +151,7 @@ class WebConnectorService:
             )
             # A folded repeat adds no transcript message: a stale password retried for weeks stays one entry.
             return CallbackOutcome([throwaway, "nvu"], transcript=None if folded else conversation_id)
-        state = self._due(connector, now)
+        state = self._due(connector, now, user_scope=user.scope)
         if state is None:
             self.store.connectors.update(connector.id, {"last_poll_at": iso(now)})
             return CallbackOutcome([throwaway, "none"])
@@ -194,10 +195,13 @@ class WebConnectorService:
         self.store.conversations.latest(NO_CONNECTOR)
         self.store.users.stamp_unknown_attempt(username, now=iso(now))
 
-    def _due(self, connector: Connector, now: datetime) -> ConversationState | None:
-        """What a conversation would do now, or None when nothing is due (the answer is then ``none``).
+    def _due(self, connector: Connector, now: datetime, *, user_scope: str) -> ConversationState | None:
+        """What a conversation of a user of ``user_scope`` would do now, or None when nothing is due (the
+        answer is then ``none``).
 
-        Only kinds whose switch is on count: a document whose switch is off waits, queued.
+        Only kinds whose switch is on count: a document whose switch is off waits, queued. A user sends only
+        the kinds its scope allows (their customers, vendors and items with them); what it may not send
+        waits for a user who may. Reads (lists, paid dates) run for every user.
         """
         lists_due = (
             connector.lists_refresh_requested
@@ -206,7 +210,9 @@ class WebConnectorService:
         )
         kinds: dict[str, dict[str, bool]] = {}
         for kind in registry.enabled(connector):
-            send = self.store.transfers.has_pending(connector.id, kind.slug)
+            send = registry.may_send(user_scope, kind) and self.store.transfers.has_pending(
+                connector.id, kind.slug
+            )
             sync = registry.sync_due(kind, connector, now) and self.store.transfers.has_followed(
                 connector.id, kind.slug
             )
@@ -236,6 +242,18 @@ class WebConnectorService:
             return None
         if session.expires_at < epoch(now):
             self._retire_expired(session, now)
+            return None
+        user = self.store.users.find(session.username)
+        if user is None or not user.active or user.connector_id != session.connector_id:
+            what = "deleted" if user is None or user.connector_id != session.connector_id else "disabled"
+            self._end(
+                session,
+                ConversationState.from_dict(session.state or {}),
+                now,
+                unsuccessful=f"The QBWC user {session.username} was {what} by an admin while this session ran; "
+                "nothing more is exchanged in it. Fix: an admin can enable the user again (or add a new one "
+                "and give its .qwc to this PC).",
+            )
             return None
         return session
 
@@ -357,28 +375,67 @@ class WebConnectorService:
         known = connector.company_file_location
         # What QuickBooks said about itself, kept for the dry-run preview (country, sales tax, currencies).
         fields: dict[str, Any] = {"company": company.to_dict()}
-        changed_file = bool(company_file and known and company_file.lower() != known.lower())
-        if company_file and not known:
+        changed_file = bool(
+            company_file and known and company_file_key(company_file) != company_file_key(known)
+        )
+        owner = (
+            None
+            if not company_file or changed_file
+            else self._company_file_owner(connector, company_file, now)
+        )
+        issue: dict[str, str] | None = None
+        if owner is not None:
+            fields["company_file_conflict"] = CompanyFileConflict(
+                connector_id=owner.id, connector_name=owner.name, location=company_file, found_at=iso(now)
+            ).model_dump()
+            issue = {
+                "code": "company_file_in_use",
+                "message": f'QuickBooks Web Connector opened the company file "{company_file}", which belongs to '
+                f'connector "{owner.name}" ({owner.id}): one company file, one connector; nothing was sent.',
+                "fix": "Run this connector's .qwc on the PC and company file it is meant for (in QBWC, remove the "
+                "application added by mistake). If the other connector no longer uses this file, confirm it on this "
+                "connector (PATCH confirm_company_file_takeover).",
+            }
+        elif company_file and not known:
             fields["company_file_location"] = company_file
         elif changed_file:
             fields["pending_company_file_location"] = company_file
+            # Quoted as a person writes them: repr() would double every backslash of a Windows path.
+            issue = {
+                "code": "company_file_changed",
+                "message": f"QuickBooks Web Connector is connected to a different company file than before "
+                f'("{company_file}" instead of "{known}"); nothing was sent.',
+                "fix": "If the company file was moved or renamed on purpose, confirm the new location in the "
+                "connector's settings (confirm_company_file_location); otherwise open the right company file "
+                "in QuickBooks.",
+            }
         self.store.connectors.update(connector.id, fields)
-        if changed_file:
-            state.configuration_issues.append(
-                {
-                    "code": "company_file_changed",
-                    # Quoted as a person writes them: repr() would double every backslash of a Windows path.
-                    "message": f"QuickBooks Web Connector is connected to a different company file than before "
-                    f'("{company_file}" instead of "{known}"); nothing was sent.',
-                    "fix": "If the company file was moved or renamed on purpose, confirm the new location in the "
-                    "connector's settings (confirm_company_file_location); otherwise open the right company file "
-                    "in QuickBooks.",
-                }
-            )
+        if issue is not None:
+            state.configuration_issues.append(issue)
             state.finished = True
-            self._end(session, state, now, last_error=state.configuration_issues[-1]["message"])
+            self._end(session, state, now, last_error=issue["message"])
             return False
         return True
+
+    def _company_file_owner(self, connector: Connector, company_file: str, now: datetime) -> Connector | None:
+        """The other connector bound to ``company_file``, or None when it is (now) this connector's.
+
+        The first connector to open a file binds it; a file a connector knew before bindings existed is bound
+        to that connector on first sight.
+        """
+        key = company_file_key(company_file)
+        owner_id = self.store.connectors.company_file_owner(key)
+        if owner_id is None:
+            earlier = [
+                c
+                for c in self.store.connectors.list()
+                if c.id != connector.id
+                and c.company_file_location
+                and company_file_key(c.company_file_location) == key
+            ]
+            claimant = earlier[0].id if earlier else connector.id
+            owner_id = self.store.connectors.claim_company_file(key, company_file, claimant, now=iso(now))
+        return None if owner_id == connector.id else self.store.connectors.get(owner_id)
 
     def receive_response_xml(
         self, ticket: str, *, response: str, hresult: str, message: str

@@ -16,7 +16,10 @@ const MAPPING_FIELDS = {
   "payroll-categories": [["payroll_item", "Payroll item", ["payroll-items"]]],
 };
 
-const state = { connectors: [], current: null, mappingKind: null, transfersNext: null, kinds: null };
+const state = {
+  connectors: [], current: null, mappingKind: null, transfersNext: null, kinds: null,
+  transcriptConversation: null, transfersConversation: null,
+};
 const $ = (id) => document.getElementById(id);
 
 // --- small helpers -------------------------------------------------------------------------------------
@@ -196,8 +199,17 @@ async function showTranscript(conversation) {
     el("h4", {}, "Request"), el("pre", {}, m.request),
     el("h4", {}, "Response"), el("pre", {}, m.response)));
   $("transcript-body").replaceChildren(...(parts.length ? parts : [el("p", {}, "No messages recorded.")]));
+  state.transcriptConversation = conversation;
   $("transcript-panel").hidden = false;
   $("close-transcript").focus();
+}
+
+// The transfer history of the conversation whose transcript is open (the seed: a Status (Last 10) dot leads
+// to "the corresponding Transfer History page").
+async function showConversationDocuments() {
+  state.transfersConversation = state.transcriptConversation;
+  await loadTransfers(false);
+  $("transfers-section").scrollIntoView();
 }
 
 // --- create / edit a connector -------------------------------------------------------------------------
@@ -267,16 +279,24 @@ async function openDetail(connectorId) {
 
 async function loadUsers() {
   const data = await api("GET", connectorPath("/users"));
-  const rows = data.users.map((u) => el("tr", {},
+  $("users-grid").tBodies[0].replaceChildren(...data.users.map(userRow));
+}
+
+function userRow(u) {
+  const active = u.active !== false; // users stored before users could be disabled are active
+  const toggle = active ? "Disable" : "Enable";
+  return el("tr", {},
     el("th", { scope: "row" }, u.username),
+    el("td", {}, active ? "Active" : "Disabled"),
     el("td", {}, u.locked ? "Locked" : "No"),
     el("td", {}, u.failed_attempts),
     el("td", {}, when(u.last_login_at)),
     el("td", { className: "actions" },
       button("Unlock", guarded(() => unlockUser(u.username)), { disabled: !u.locked, "aria-label": `Unlock ${u.username}` }),
       button("New password", guarded(() => newPassword(u.username)), { "aria-label": `New password for ${u.username}` }),
-      button("Download .qwc", guarded(() => downloadQwc(u.username)), { "aria-label": `Download .qwc for ${u.username}` }))));
-  $("users-grid").tBodies[0].replaceChildren(...rows);
+      button("Download .qwc", guarded(() => downloadQwc(u.username)), { "aria-label": `Download .qwc for ${u.username}` }),
+      button(toggle, guarded(() => setUserActive(u.username, !active)), { "aria-label": `${toggle} ${u.username}` }),
+      button("Delete", guarded(() => deleteUser(u.username)), { "aria-label": `Delete ${u.username}` })));
 }
 
 function showPassword(username, password) {
@@ -304,6 +324,19 @@ async function newPassword(username) {
   const renewed = await api("POST", connectorPath(`/users/${encodeURIComponent(username)}/password`));
   showPassword(renewed.username, renewed.password);
   say(`New password for ${username}; the old one no longer works.`);
+}
+
+async function setUserActive(username, active) {
+  await api("PATCH", connectorPath(`/users/${encodeURIComponent(username)}`), { active });
+  await loadUsers();
+  say(active ? `Enabled ${username}; its .qwc works again.` : `Disabled ${username}; its .qwc no longer works.`);
+}
+
+async function deleteUser(username) {
+  if (!window.confirm(`Delete the QBWC user ${username}? Its .qwc file stops working at once; this cannot be undone.`)) return;
+  await api("DELETE", connectorPath(`/users/${encodeURIComponent(username)}`));
+  await loadUsers();
+  say(`Deleted ${username}; the name may be used again.`);
 }
 
 // The .qwc route needs the bearer token, which a plain link cannot send: fetch it and offer a Blob link.
@@ -482,9 +515,18 @@ function connectorName(id) {
 
 async function loadTransfers(more) {
   const params = new URLSearchParams();
-  for (const [key, id] of [["connector_id", "tf-connector"], ["kind", "tf-kind"], ["status", "tf-status"]]) {
-    if ($(id).value) params.set(key, $(id).value);
+  const conversation = state.transfersConversation;
+  if (conversation) {
+    params.set("conversation", conversation.id);
+  } else {
+    for (const [key, id] of [["connector_id", "tf-connector"], ["kind", "tf-kind"], ["status", "tf-status"]]) {
+      if ($(id).value) params.set(key, $(id).value);
+    }
   }
+  $("transfers-scope").hidden = !conversation;
+  $("transfers-scope").textContent = conversation
+    ? `Documents of the conversation of ${when(conversation.started_at)} (${conversation.status}); "Show transfers" lists all again.`
+    : "";
   if (more && state.transfersNext) params.set("cursor", state.transfersNext);
   const data = await api("GET", `api/transfers?${params}`);
   const rows = data.transfers.map(transferRow);
@@ -555,7 +597,8 @@ function start() {
   $("route-lookup").addEventListener("click", guarded(lookUpRoute));
   $("routing-form").addEventListener("submit", guarded(routeToConnector));
   $("route-reset").addEventListener("click", guarded(routeToDefault));
-  $("transfers-form").addEventListener("submit", guarded(() => loadTransfers(false)));
+  $("transfers-form").addEventListener("submit", guarded(() => { state.transfersConversation = null; return loadTransfers(false); }));
+  $("transcript-documents").addEventListener("click", guarded(showConversationDocuments));
   $("transfers-more").addEventListener("click", guarded(() => loadTransfers(true)));
   // A reload in the same tab keeps the session; a new tab or a closed browser asks again.
   if (sessionStorage.getItem(TOKEN_KEY)) {

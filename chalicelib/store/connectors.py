@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -164,3 +165,66 @@ class ConnectorRepository:
                 raise
             return str(self._table.get_item(Key=key, ConsistentRead=True)["Item"]["owner_id"])
         return owner_id
+
+    # --- one company file, one connector -------------------------------------------------------------
+
+    def company_file_owner(self, location_key: str) -> str | None:
+        """The connector bound to the company file ``location_key`` (``company_file_key``), or None."""
+        item = self._table.get_item(Key=_claim_key(location_key), ConsistentRead=True).get("Item")
+        return None if item is None else str(item["connector_id"])
+
+    def claim_company_file(self, location_key: str, location: str, connector_id: str, *, now: str) -> str:
+        """Bind the file to ``connector_id`` unless a connector has it already; returns the one bound to it."""
+        try:
+            self._table.put_item(
+                Item={
+                    **_claim_key(location_key),
+                    "connector_id": connector_id,
+                    "location": location,
+                    "claimed_at": now,
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+            return self.company_file_owner(location_key) or connector_id
+        return connector_id
+
+    def move_company_file_claim(
+        self, location_key: str, location: str, *, from_id: str, to_id: str, now: str
+    ) -> bool:
+        """Bind the file to ``to_id`` if ``from_id`` still has it; False when someone else changed it."""
+        try:
+            self._table.put_item(
+                Item={
+                    **_claim_key(location_key),
+                    "connector_id": to_id,
+                    "location": location,
+                    "claimed_at": now,
+                },
+                ConditionExpression="connector_id = :from",
+                ExpressionAttributeValues={":from": from_id},
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def release_company_file(self, location_key: str, connector_id: str) -> None:
+        """Unbind the file, only if ``connector_id`` has it."""
+        try:
+            self._table.delete_item(
+                Key=_claim_key(location_key),
+                ConditionExpression="connector_id = :c",
+                ExpressionAttributeValues={":c": connector_id},
+            )
+        except Exception as exc:
+            if not is_conditional_failure(exc):
+                raise
+
+
+def _claim_key(location_key: str) -> dict[str, str]:
+    # Hashed: a path may be long (and a key has a size limit); the path itself is kept in the item.
+    return {"PK": f"COMPANYFILE#{hashlib.sha256(location_key.encode('utf-8')).hexdigest()}", "SK": "CLAIM"}

@@ -8,12 +8,14 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | default-connector claim  | META                       | DEFAULT_CONNECTOR          |                      |                             |
 | installation (OwnerID)   | META                       | INSTALLATION               |                      |                             |
 | connector lock           | CONNECTOR#<id>             | LOCK                       |                      |                             |
+| company file binding     | COMPANYFILE#<sha256(path)> | CLAIM                      |                      |                             |
 | QuickBooks list (head)   | CONNECTOR#<id>             | QBLIST#<list>              |                      |                             |
 | QuickBooks list (page)   | CONNECTOR#<id>             | QBLIST#<list>#<gen>#<n>    |                      |                             |
 | QBWC user                | QBWCUSER#<username lower>  | QBWCUSER                   | CONNECTOR#<id>       | USER#<username lower>       |
 | session                  | SESSION#<sha256(ticket)>   | SESSION                    |                      |                             |
 | conversation             | CONVERSATION#<id>          | CONVERSATION               | CONNECTOR#<id>       | CONV#<started_at>#<id>      |
 | transcript message       | CONVERSATION#<id>          | MSG#<at>#<random>          |                      |                             |
+| transfer it touched      | CONVERSATION#<id>          | TRANSFER#<transfer id>     |                      |                             |
 | API token                | TOKEN#<token id>           | TOKEN                      | TOKENS               | <created_at>#<id>           |
 | mapping set              | CONNECTOR#<id>             | MAPPING#<kind>             |                      |                             |
 | naming conventions       | CONNECTOR#<id>             | NAMING                     |                      |                             |

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.clock import parse_iso
 from chalicelib.domain.transfer import PENDING_STATUSES, CustomerLink, Transfer
 from chalicelib.errors import ConcurrentUpdate, InvalidInput, NotFound
 from chalicelib.store.dynamodb import batch_get, is_conditional_failure, plain, strip_keys
@@ -111,10 +112,35 @@ class TransferRepository:
 
     def save_many(self, transfers: Iterable[Transfer]) -> None:
         """Write transfers in batches of 25 (one request each). Only a conversation holding the connector's lock
-        calls this, so there is no other writer of these transfers' conversation-owned states."""
+        calls this, so there is no other writer of these transfers' conversation-owned states.
+
+        A transfer whose history gains its first entry of a conversation is also listed under that
+        conversation (one small item, in the same batches), so ``for_conversation`` finds it.
+        """
         with self._table.batch_writer() as batch:
             for transfer in transfers:
                 batch.put_item(Item=_item(transfer))
+                link = _conversation_link(transfer)
+                if link is not None:
+                    batch.put_item(Item=link)
+
+    def for_conversation(
+        self, conversation_id: str, *, limit: int, cursor: str | None = None
+    ) -> TransferPage:
+        """The transfers a conversation touched (its history entries name it), a page at a time."""
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {":pk": f"CONVERSATION#{conversation_id}", ":prefix": "TRANSFER#"},
+            "Limit": limit,
+        }
+        if cursor:
+            kwargs["ExclusiveStartKey"] = _decode_link_cursor(cursor, conversation_id)
+        page = self._table.query(**kwargs)
+        ids = [str(item["transfer_id"]) for item in page.get("Items", [])]
+        found = self.get_many(ids)
+        last = page.get("LastEvaluatedKey")
+        next_cursor = _encode_cursor({"PK": last["PK"], "SK": last["SK"]}) if last else None
+        return TransferPage([found[i] for i in ids if i in found], next_cursor)
 
     def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]:
         """Up to ``limit`` transfers of ``kind`` the connector's next conversation acts on, oldest first."""
@@ -193,6 +219,42 @@ class TransferRepository:
             if tail is not None:
                 next_cursor = _encode_cursor({k: tail[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK")})
         return TransferPage(transfers, next_cursor)
+
+
+# A conversation's list of the transfers it touched is kept as long as transcripts are (90 days).
+CONVERSATION_LINK_SECONDS = 90 * 86400
+
+
+def _conversation_link(transfer: Transfer) -> dict[str, Any] | None:
+    """The item listing ``transfer`` under the conversation of its newest history entry, when that entry is
+    the first of that conversation (later entries of the same conversation need no second write)."""
+    history = transfer.history
+    newest = history[-1].conversation if history else None
+    if newest is None or (len(history) > 1 and history[-2].conversation == newest):
+        return None
+    return {
+        "PK": f"CONVERSATION#{newest}",
+        "SK": f"TRANSFER#{transfer.id}",
+        "transfer_id": transfer.id,
+        "ttl": int(parse_iso(history[-1].at).timestamp()) + CONVERSATION_LINK_SECONDS,
+    }
+
+
+def _decode_link_cursor(cursor: str, conversation_id: str) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError as exc:
+        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+    if (
+        not isinstance(key, dict)
+        or set(key) != {"PK", "SK"}
+        or key["PK"] != f"CONVERSATION#{conversation_id}"
+        or not isinstance(key["SK"], str)
+        or not key["SK"].startswith("TRANSFER#")
+        or len(key["SK"]) > 200
+    ):
+        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor")
+    return key
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

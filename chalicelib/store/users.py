@@ -27,6 +27,13 @@ def _day_later(now: str) -> int:
     return int(parse_iso(now).timestamp()) + 86400
 
 
+def _exists_on(connector_id: str | None) -> tuple[str, dict[str, Any] | None]:
+    """The condition (and its values) that the user exists, and belongs to ``connector_id`` if given."""
+    if connector_id is None:
+        return "attribute_exists(PK)", None
+    return "attribute_exists(PK) AND connector_id = :connector_id", {":connector_id": connector_id}
+
+
 def _user(item: dict[str, Any]) -> QbwcUser:
     return QbwcUser.model_validate(strip_keys(plain(item)))
 
@@ -144,3 +151,33 @@ class QbwcUserRepository:
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
         self._update(username, {"password_hash": password_hash, "failed_attempts": 0})
+
+    def set_active(self, username: str, active: bool, *, connector_id: str | None = None) -> QbwcUser:
+        """Disable (``False``) or enable the user; ``NotFound`` if it does not exist.
+
+        With ``connector_id`` the user must (still) be that connector's, so a name deleted and taken again
+        on another connector in the meantime is never changed through this one.
+        """
+        condition, values = _exists_on(connector_id)
+        return self._update(username, {"active": active}, condition, values)
+
+    def delete(self, username: str, *, connector_id: str | None = None) -> bool:
+        """Remove the user (the name is free again at once); False if there was no such user.
+
+        With ``connector_id`` only that connector's user is removed (False for another connector's).
+        The day-long counts of sign-ins with unknown names are other items and stay.
+        """
+        if not username or len(username) > MAX_USERNAME_LENGTH:
+            return False
+        condition, values = _exists_on(connector_id)
+        try:
+            self._table.delete_item(
+                Key=_key(username),
+                ConditionExpression=condition,
+                **({"ExpressionAttributeValues": values} if values else {}),
+            )
+        except Exception as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True

@@ -88,6 +88,12 @@ def enabled(connector: Connector) -> list[TransferKind]:
     return [kind for kind in kinds() if switches.get(kind.switch)]
 
 
+def may_send(user_scope: str, kind: TransferKind) -> bool:
+    """Whether a QBWC user of ``user_scope`` may send documents of ``kind`` (transfer-kinds.md, "Access
+    scopes"): ``all`` sends everything; ``sales``, ``purchases`` and ``payroll`` the kinds of that scope."""
+    return user_scope == "all" or user_scope == kind.scope
+
+
 def requirements(connector: Connector) -> list[KindRequirements]:
     """What the company check asks for: the enabled kinds' requirements, and those of switches whose kinds
     are not built yet."""

@@ -114,6 +114,11 @@ _HANDLERS: dict[str, RequestHandler] = {
 _Fault = Callable[[etree._Element], Status]
 
 
+# Where the sample company file lives. One company file belongs to one connector, so tests that share a
+# stack across tests (end to end, the browser) give each test a file of its own by setting this.
+SAMPLE_COMPANY_FILE = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Sample Company.qbw"
+
+
 @dataclass(eq=False)
 class QuickBooksCompany:
     """An open QuickBooks company file that answers qbXML request documents as QuickBooks Desktop does.
@@ -128,7 +133,7 @@ class QuickBooksCompany:
     file; ``lock_list`` and ``fail_next`` inject faults.
     """
 
-    company_file: str = r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Sample Company.qbw"
+    company_file: str = SAMPLE_COMPANY_FILE
     country: str = "US"  # "US", "CA" or "UK"
     product_name: str = "QuickBooks Pro 2024"
     qbxml_version: tuple[int, int] = (13, 0)  # the newest qbXML version this QuickBooks accepts
@@ -204,6 +209,7 @@ class QuickBooksCompany:
         employee, or per employee with a mapping from name to value (left unsaid by default). Time tracking
         is on unless ``time_tracking_on=False``.
         """
+        settings.setdefault("company_file", SAMPLE_COMPANY_FILE)
         company = cls(**settings)
         populate(
             company,

@@ -20,7 +20,7 @@ from chalicelib.api.openapi import KIND_DOCUMENTS, OPERATIONS, REF_TEMPLATE, bui
 from chalicelib.domain.api_token import ApiTokenCreate
 from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
 from chalicelib.domain.mapping import MAPPING_SETS, NamingConventions, OrganizationRoute
-from chalicelib.domain.qbwc_user import QbwcUserCreate
+from chalicelib.domain.qbwc_user import QbwcUserCreate, QbwcUserPatch
 from chalicelib.transfers import registry
 
 PUBLIC_URL = "http://localhost:8000"
@@ -115,6 +115,7 @@ def test_request_bodies_are_the_models_own_schemas(document: dict[str, Any]) -> 
         NamingConventions,
         OrganizationRoute,
         QbwcUserCreate,
+        QbwcUserPatch,
         *MAPPING_SETS.values(),
     }
 
@@ -155,7 +156,14 @@ def test_info_servers_and_security_scheme(document: dict[str, Any]) -> None:
 
 def test_transfer_list_query_parameters(document: dict[str, Any]) -> None:
     parameters = document["paths"]["/api/transfers"]["get"]["parameters"]
-    assert [p["name"] for p in parameters] == ["connector_id", "kind", "status", "limit", "cursor"]
+    assert [p["name"] for p in parameters] == [
+        "connector_id",
+        "kind",
+        "status",
+        "limit",
+        "cursor",
+        "conversation",
+    ]
     assert all(p["in"] == "query" and p["required"] is False for p in parameters)
 
 
@@ -250,6 +258,13 @@ def test_answers_conform_to_the_document(
     api.call("POST", u + "/unlock", username="office-pc", **ids)
     api.call("POST", u + "/password", username="office-pc", **ids)
     api.call("GET", u + "/qwc", username="office-pc", **ids)
+    api.call("PATCH", u, {"active": False}, username="office-pc", **ids)
+    api.call("PATCH", u, {"active": True}, username="office-pc", **ids)
+    api.call("PATCH", u, {"active": "no"}, username="office-pc", **ids)  # 422
+    api.call("PATCH", u, {"active": False}, username="nobody", **ids)  # 404
+    api.call("POST", c + "/users", {"username": "spare-pc"}, **ids)
+    api.call("DELETE", u, username="spare-pc", **ids)
+    api.call("DELETE", u, username="spare-pc", **ids)  # 404
     m = c + "/mappings/{kind}"
     api.call(
         "PUT", m, {"entries": [{"source": "Remote", "class": "Services"}]}, kind="lines-of-business", **ids
@@ -276,6 +291,7 @@ def test_answers_conform_to_the_document(
     api.call("POST", t, INVOICE, name="bananas")  # 404: no such kind
     api.call("GET", "/api/transfer-kinds")
     api.call("GET", "/api/transfers")
+    api.call("GET", "/api/transfers?conversation=cv_none")
     api.call("GET", t, name=queued["id"])
     api.call("GET", c + "/preview", **ids)
     api.call("POST", t + "/requeue", name=queued["id"])  # 409: still queued
@@ -312,6 +328,7 @@ def test_required_bodies_are_required(client: Any, admin: Any) -> None:
         "org_id": "ORG-1",
         "name": "invoices",
         "resource_id": "R-1",
+        "username": "nobody",
     }
     for operation in OPERATIONS:
         if operation.body is None:

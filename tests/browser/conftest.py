@@ -126,3 +126,15 @@ def signed_in(page: Any, admin_token: str) -> Any:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Connectors").wait_for()
     return page
+
+
+@pytest.fixture(autouse=True)
+def company_file_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One company file belongs to one connector: on the shared stack, each test's sample company is a file
+    of its own (as each real connector's is)."""
+    import secrets
+
+    from simulators.quickbooks import company
+
+    path = rf"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Sample {secrets.token_hex(4)}.qbw"
+    monkeypatch.setattr(company, "SAMPLE_COMPANY_FILE", path)

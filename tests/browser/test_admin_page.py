@@ -196,3 +196,50 @@ def test_failed_invoice_requeued_from_the_transfer_history(signed_in: Any, api: 
 
     transfer = api.call("GET", f"/api/transfers/{enqueued['id']}")
     assert transfer["status"] == "queued" and transfer["attempts"] == 0
+
+
+def test_disable_enable_and_delete_a_qbwc_user(signed_in: Any, api: Api) -> None:
+    page = signed_in
+    name = _name("Users")
+    connector, _, _ = api.connector_with_user(name)
+    users_path = f"/api/connectors/{connector['id']}/users"
+    username = api.call("GET", users_path)["users"][0]["username"]
+    page.get_by_role("button", name="Refresh").click()  # the connector was made through the API
+    page.get_by_role("button", name=f"Manage {name}").click()
+    row = page.locator("#users-grid tbody tr").filter(
+        has=page.get_by_role("rowheader", name=username, exact=True)
+    )
+    row.wait_for()
+    assert row.locator("td").nth(0).text_content() == "Active"
+
+    row.get_by_role("button", name=f"Disable {username}").click()
+    page.get_by_role("status").filter(has_text=f"Disabled {username}").wait_for()
+    assert row.locator("td").nth(0).text_content() == "Disabled"
+    assert api.call("GET", users_path)["users"][0]["active"] is False
+
+    row.get_by_role("button", name=f"Enable {username}").click()
+    page.get_by_role("status").filter(has_text=f"Enabled {username}").wait_for()
+    assert row.locator("td").nth(0).text_content() == "Active"
+    assert api.call("GET", users_path)["users"][0]["active"] is True
+
+    # Deleting asks first; saying no keeps the user.
+    prompts: list[str] = []
+
+    def say_no(dialog: Any) -> None:
+        prompts.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", say_no)
+    row.get_by_role("button", name=f"Delete {username}").click()
+    for _ in range(50):
+        if prompts:
+            break
+        page.wait_for_timeout(100)
+    assert len(prompts) == 1 and username in prompts[0]
+    assert [u["username"] for u in api.call("GET", users_path)["users"]] == [username]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name=f"Delete {username}").click()
+    page.get_by_role("status").filter(has_text=f"Deleted {username}").wait_for()
+    assert page.locator("#users-grid tbody tr").count() == 0
+    assert api.call("GET", users_path)["users"] == []
