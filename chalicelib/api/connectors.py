@@ -151,6 +151,7 @@ def preview(connector_id: str) -> Response:
             connector_id=connector.id,
             transfers=store.transfers,
             customer_links=store.customer_links,
+            vendor_links=store.vendor_links,
             mappings=store.mappings,
             connectors=store.connectors,
             max_per_conversation=settings.max_transfers_per_conversation,

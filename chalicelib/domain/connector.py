@@ -30,10 +30,9 @@ class TransferSwitches(StrictModel):
     invoices: bool = False
     timesheets: bool = False
     expense_reports: bool = False
+    bills: bool = False
+    journal_entries: bool = False
     purchase_orders: bool = False
-
-    def any_on(self) -> bool:
-        return self.invoices or self.timesheets or self.expense_reports or self.purchase_orders
 
 
 class AccountNames(StrictModel):
@@ -44,6 +43,7 @@ class AccountNames(StrictModel):
     cost_of_goods_sold: AccountName = "Cost of Goods Sold"
     inventory_adjustment: AccountName = "Inventory Adjustment"
     inventory_asset: AccountName = "Inventory Asset"
+    cash_advance: AccountName = "Employee Advances"  # expense reports' cash advances
 
 
 # What each account setting must be in QuickBooks, and whether the bridge creates it when missing (its own
@@ -54,6 +54,7 @@ ACCOUNT_KINDS: dict[str, tuple[str, bool]] = {
     "cost_of_goods_sold": ("CostOfGoodsSold", False),
     "inventory_adjustment": ("CostOfGoodsSold", False),
     "inventory_asset": ("OtherCurrentAsset", False),
+    "cash_advance": ("OtherCurrentAsset", False),
 }
 
 
@@ -146,3 +147,15 @@ class Connector(ConnectorSettings):
     paid_checked_at: str | None = None
     company: dict[str, Any] | None = None  # QuickBooks' host/company/preferences from the last conversation
     paid_watermark: str | None = None
+    # Per kind whose paid dates are read: {"checked_at", "watermark"} (QuickBooks' newest TimeModified seen).
+    sync_marks: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    def sync_mark(self, slug: str) -> tuple[str | None, str | None]:
+        """(when the kind's paid dates were last checked, its watermark); invoices stored before marks were
+        kept per kind used ``paid_checked_at`` / ``paid_watermark``."""
+        mark = self.sync_marks.get(slug)
+        if mark is not None:
+            return mark.get("checked_at"), mark.get("watermark")
+        if slug == "invoices":
+            return self.paid_checked_at, self.paid_watermark
+        return None, None

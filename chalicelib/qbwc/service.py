@@ -280,6 +280,7 @@ class WebConnectorService:
             connector_id=connector.id,
             transfers=self.store.transfers,
             customer_links=self.store.customer_links,
+            vendor_links=self.store.vendor_links,
             mappings=self.store.mappings,
             connectors=self.store.connectors,
             max_per_conversation=self.settings.max_transfers_per_conversation,

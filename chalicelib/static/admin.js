@@ -5,7 +5,7 @@
 "use strict";
 
 const TOKEN_KEY = "qbwc-bridge-admin-token";
-const TRANSFER_SWITCHES = ["invoices", "timesheets", "expense_reports", "purchase_orders"];
+const TRANSFER_SWITCHES = ["invoices", "timesheets", "expense_reports", "bills", "journal_entries", "purchase_orders"];
 // Which entry fields each mapping kind has, and which QuickBooks list offers the choices for each.
 const MAPPING_FIELDS = {
   "billing-codes": [["item", "Item", ["items"]], ["income_account", "Income account", ["accounts"]]],
@@ -215,8 +215,8 @@ async function showConversationDocuments() {
 // --- create / edit a connector -------------------------------------------------------------------------
 
 const SWITCH_INPUTS = {
-  invoices: "cf-invoices", timesheets: "cf-timesheets",
-  expense_reports: "cf-expense-reports", purchase_orders: "cf-purchase-orders",
+  invoices: "cf-invoices", timesheets: "cf-timesheets", expense_reports: "cf-expense-reports",
+  bills: "cf-bills", journal_entries: "cf-journal-entries", purchase_orders: "cf-purchase-orders",
 };
 
 function openConnectorForm(connector) {

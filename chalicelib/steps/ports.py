@@ -48,6 +48,7 @@ class TransferPorts:
     connector_id: str
     transfers: TransferStore
     customer_links: CustomerLinkStore
+    vendor_links: CustomerLinkStore
     mappings: MappingSource
     connectors: ConnectorUpdates
     max_per_conversation: int = 500
@@ -87,9 +88,19 @@ class TransferPorts:
             self._followed[kind] = {t.id: t for t in found}
         return self._followed[kind]
 
-    def update_connector_later(self, fields: dict[str, Any]) -> None:
-        """Connector fields written by ``flush``, after the transfers (a watermark must not pass its data)."""
-        self._connector_fields.update(fields)
+    def update_connector_later(self, fields: dict[str, Any], *, stored: dict[str, Any] | None = None) -> None:
+        """Connector fields written by ``flush``, after the transfers (a watermark must not pass its data).
+
+        A map field (each kind's sync marks) is merged: over what another step gave in this callback, else over
+        ``stored`` (the connector's map as read), so two steps' entries both survive.
+        """
+        for name, value in fields.items():
+            if isinstance(value, dict):
+                pending = self._connector_fields.get(name)
+                base = pending if isinstance(pending, dict) else dict((stored or {}).get(name) or {})
+                self._connector_fields[name] = {**base, **value}
+            else:
+                self._connector_fields[name] = value
 
     def mapping(self, kind: str) -> list[dict[str, Any]]:
         if kind not in self._mappings:

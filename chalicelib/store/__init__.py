@@ -16,7 +16,7 @@ from chalicelib.store.qb_lists import QbListRepository
 from chalicelib.store.routes import RouteRepository
 from chalicelib.store.sessions import SessionRepository
 from chalicelib.store.tokens import TokenRepository
-from chalicelib.store.transfers import CustomerLinkRepository, TransferRepository
+from chalicelib.store.transfers import ListLinkRepository, TransferRepository
 from chalicelib.store.users import QbwcUserRepository
 
 
@@ -33,7 +33,8 @@ class Store:
         self.qb_lists = QbListRepository(table)
         self.tokens = TokenRepository(table)
         self.transfers = TransferRepository(table)
-        self.customer_links = CustomerLinkRepository(table)
+        self.customer_links = ListLinkRepository(table, "CUSTOMER")
+        self.vendor_links = ListLinkRepository(table, "VENDOR")
         self.routes = RouteRepository(table)
         self.mappings = MappingRepository(table, routes=self.routes)
         self.notices = NoticeRepository(table)

@@ -280,15 +280,18 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
     return key
 
 
-class CustomerLinkRepository:
-    """Which QuickBooks customer an organization became, per connector (a PSA rename never makes a second)."""
+class ListLinkRepository:
+    """Which QuickBooks list object a source object became, per connector: an organization's customer, a vendor
+    or resource's vendor (a rename in the source never makes a second one). ``kind`` names the list."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, kind: str) -> None:
         self._table = table
+        self._prefix = f"{kind}#"
 
-    def get_many(self, connector_id: str, org_ids: Iterable[str]) -> dict[str, CustomerLink]:
+    def get_many(self, connector_id: str, source_ids: Iterable[str]) -> dict[str, CustomerLink]:
         keys = [
-            {"PK": f"CONNECTOR#{connector_id}", "SK": f"CUSTOMER#{org}"} for org in dict.fromkeys(org_ids)
+            {"PK": f"CONNECTOR#{connector_id}", "SK": f"{self._prefix}{source}"}
+            for source in dict.fromkeys(source_ids)
         ]
         links = (plain(raw) for raw in batch_get(self._table, keys))
         return {
@@ -304,7 +307,7 @@ class CustomerLinkRepository:
                 batch.put_item(
                     Item={
                         "PK": f"CONNECTOR#{connector_id}",
-                        "SK": f"CUSTOMER#{link.org_id}",
+                        "SK": f"{self._prefix}{link.org_id}",
                         "org_id": link.org_id,
                         "list_id": link.list_id,
                         "full_name": link.full_name,

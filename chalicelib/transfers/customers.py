@@ -42,7 +42,10 @@ def customer_details(organization: Organization) -> dict[str, Any]:
 class CustomerStep(EnsureListObjects):
     """``<slug>.customers``: after the kind's plan."""
 
-    def __init__(self, slug: str) -> None:
+    list_label = "customer"
+
+    def __init__(self, slug: str, *, creates: bool = True) -> None:
+        self.creates = creates
         self.key = f"{slug}.customers"
         self._plan = f"{slug}.plan"
         self.depends_on = (self._plan,)

@@ -8,11 +8,13 @@ have it, the invoices that need it fail with an explanation naming the mapping.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
 from chalicelib.qbxml.invoices import build_item_service_add, build_names_query
+from chalicelib.qbxml.items import build_item_non_inventory_add
 from chalicelib.qbxml.responses import QbResponse
 from chalicelib.steps.base import StepContext
 from chalicelib.transfers.list_objects import EnsureListObjects, parent_of
@@ -39,9 +41,21 @@ class ItemStep(EnsureListObjects):
             if i["name"].lower().startswith(full_name.lower())
         ]
         account = infos[0]["account"] if infos else ctx.connector.accounts.other_income
-        return build_item_service_add(
-            request_id, name=full_name.rsplit(":", 1)[-1], parent=parent_of(full_name), income_account=account
-        )
+        leaf, parent = full_name.rsplit(":", 1)[-1], parent_of(full_name)
+        # A product a bill buys becomes a non-inventory part (bought and resold); a billing code a service item.
+        exact = next((i for i in infos if i["name"].lower() == full_name.lower()), None)
+        part = exact.get("non_inventory") if exact is not None else None
+        if part is not None:
+            return build_item_non_inventory_add(
+                request_id,
+                name=leaf,
+                parent=parent,
+                description=part.get("description"),
+                cost=Decimal(part["cost"]) if part.get("cost") else None,
+                income_account=account,
+                expense_account=part["expense_account"],
+            )
+        return build_item_service_add(request_id, name=leaf, parent=parent, income_account=account)
 
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         super().apply(ctx, state, tag, response)

@@ -47,6 +47,11 @@ class EnsureListObjects:
 
     key = ""
     depends_on: tuple[str, ...] = ()
+    # The other lists of QuickBooks' one name space, for the failure of a name taken there (3100, not found).
+    other_lists = "a vendor, an employee or another name"
+    # False: names are only matched, never created (a journal entry's customers and vendors).
+    creates = True
+    list_label = "list object"
 
     def wanted(self, ctx: StepContext) -> list[str]:
         raise NotImplementedError
@@ -100,6 +105,20 @@ class EnsureListObjects:
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         if tag in ("q", "r"):
             self._apply_query(state, tag, response)
+            if tag == "q" and not self.creates:
+                for name in state["wanted"]:
+                    if name.lower() not in state["known"]:
+                        state["failed"].setdefault(
+                            name.lower(),
+                            {
+                                "code": f"{self.list_label}_missing",
+                                "message": f'QuickBooks has no {self.list_label} "{name}".',
+                                "explanation": f'The document names the {self.list_label} "{name}", which is '
+                                "matched in QuickBooks and never created for it.",
+                                "fix": f'Create the {self.list_label} "{name}" in QuickBooks (or correct the name in '
+                                "the source application), then requeue.",
+                            },
+                        )
         else:
             name = state["wanted"][int(tag[1:])]
             if response.status_code == NAME_IN_USE:
@@ -137,7 +156,7 @@ class EnsureListObjects:
                         {
                             "code": "qb_name_in_use",
                             "message": f'The name "{name}" is in use in QuickBooks by another kind of list object '
-                            "(a vendor, an employee or another name).",
+                            f"({self.other_lists}).",
                             "explanation": "QuickBooks keeps one list of names for customers, vendors, employees "
                             "and other names; the name is taken there.",
                             "fix": "Rename the other object in QuickBooks, or change the naming convention (or "

@@ -92,6 +92,11 @@ class DocumentWaits(Exception):
     planned and stays queued, with no attempt counted."""
 
 
+class NothingToSend(Exception):
+    """Nothing in a document goes to QuickBooks (the message says why): it ends ``transferred`` with nothing
+    sent and a note in its history."""
+
+
 class DocumentRefused(Exception):
     """A document that can never be sent as it is (the error says why and what to do)."""
 
@@ -162,13 +167,17 @@ class PlanStep:
         ]
         self.pipeline.prepare(ctx, state, candidates)
         failed: list[Transfer] = []
+        empty: list[Transfer] = []
         for transfer in candidates:
             error = unrenderable_text_error(transfer.document)
+            nothing: str | None = None
             if error is None:
                 try:
                     self.pipeline.plan_document(ctx, state, transfer)
                 except DocumentWaits:
                     continue
+                except NothingToSend as exc:
+                    nothing = str(exc)
                 except InvalidQbName as exc:
                     error = TransferError(
                         code="invalid_name", message=str(exc), explanation=str(exc), fix=exc.fix
@@ -179,16 +188,30 @@ class PlanStep:
                 mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
                 failed.append(transfer)
                 continue
+            if nothing is not None:
+                # Nothing in it is for QuickBooks (an expense report with nothing reimbursable): done, with a note.
+                mark_transferred(
+                    transfer,
+                    txn_id="",
+                    ref_number=None,
+                    time_created=None,
+                    at=ctx.now,
+                    conversation=ctx.generation,
+                    note=f"nothing sent: {nothing}",
+                )
+                empty.append(transfer)
+                continue
+            parts = self.pipeline.parts(transfer)
             state["ids"].append(transfer.id)
             if transfer.status == "in_flight":
                 state["reconcile"].append(transfer.id)
-            for index, part in enumerate(self.pipeline.parts(transfer)):
+            for index, part in enumerate(parts):
                 if not has_part(transfer, part.key):
                     tag = part_tag(transfer.id, index, part)
                     state["st"][tag] = "waiting" if transfer.status == "in_flight" else "ready"
         for transfer in failed:
             ctx.record_error(slug, transfer)
-        ports.save(failed)
+        ports.save([*failed, *empty])
         state["done"] = True
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:

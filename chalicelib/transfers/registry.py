@@ -14,7 +14,13 @@ from chalicelib.domain.connector import Connector
 from chalicelib.steps.requirements import KindRequirements
 from chalicelib.transfers.kind import TransferKind
 
-BUILT_IN = ("chalicelib.transfers.invoices.kind", "chalicelib.transfers.timesheets.kind")
+BUILT_IN = (
+    "chalicelib.transfers.invoices.kind",
+    "chalicelib.transfers.timesheets.kind",
+    "chalicelib.transfers.expense_reports.kind",
+    "chalicelib.transfers.bills.kind",
+    "chalicelib.transfers.journal_entries.kind",
+)
 
 # What the company check asks for switches whose kinds are not built yet, so admins learn about missing
 # accounts before the documents arrive. A kind registered for the switch replaces its entry.
@@ -30,9 +36,6 @@ SWITCHES_WITHOUT_KIND: dict[str, KindRequirements] = {
             "inventory_asset",
         ),
         sales_tax_codes=True,
-    ),
-    "expense_reports": KindRequirements(
-        slug="expense-reports", label="Expense Report", accounts=("other_income",)
     ),
 }
 

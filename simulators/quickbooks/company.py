@@ -20,6 +20,15 @@ from simulators.quickbooks.adds import (
     CustomerAdd,
     ItemNonInventoryAdd,
     ItemServiceAdd,
+    VendorAdd,
+)
+from simulators.quickbooks.bills import (
+    Bill,
+    BillAdd,
+    BillApplication,
+    BillPayment,
+    BillPaymentCheck,
+    BillPaymentCreditCard,
 )
 from simulators.quickbooks.entities import (
     ITEM_KINDS,
@@ -54,6 +63,7 @@ from simulators.quickbooks.errors import (
 from simulators.quickbooks.handlers import Reply, RequestHandler, response_tag
 from simulators.quickbooks.hcp import HCP_QUERIES
 from simulators.quickbooks.invoices import InvoiceAdd
+from simulators.quickbooks.journal_entries import JournalEntry, JournalEntryAdd
 from simulators.quickbooks.lists import ListStore, NameInUseError, Stamper
 from simulators.quickbooks.locales import locale_for
 from simulators.quickbooks.queries import AccountTypeFilter, IteratorRegistry, ListQuery
@@ -100,13 +110,18 @@ _HANDLERS: dict[str, RequestHandler] = {
             "InvoiceQueryRq", lambda company: company.invoices, [PaidStatusFilter()], has_linked_txns=True
         ),
         TxnQuery("ReceivePaymentQueryRq", lambda company: company.payments),
+        TxnQuery("BillQueryRq", lambda company: company.bills, [PaidStatusFilter()], has_linked_txns=True),
+        TxnQuery("JournalEntryQueryRq", lambda company: company.journal_entries),
         TimeTrackingQuery(),
         AccountAdd(),
         ClassAdd(),
         CustomerAdd(),
+        VendorAdd(),
         ItemServiceAdd(),
         ItemNonInventoryAdd(),
         InvoiceAdd(),
+        BillAdd(),
+        JournalEntryAdd(),
         TimeTrackingAdd(),
     )
 }
@@ -127,10 +142,12 @@ class QuickBooksCompany:
     invalid ones as a whole, which QBWC reports as hresult 0x80040400), so a test run through the
     simulator proves every request the bridge sends is valid; only strings longer than their field are
     answered per request, with QuickBooks' 3070. Elements enter the lists with ``add`` (or qbXML Add
-    requests), invoices with InvoiceAdd requests, time records with TimeTrackingAdd requests (while
-    ``time_tracking_on``; ``time_tracking()`` lists them for tests); ``pay_invoice`` and ``unpay_invoice``
-    stand for a bookkeeper receiving (or deleting) payments. ``sample()`` builds a realistic small-business
-    file; ``lock_list`` and ``fail_next`` inject faults.
+    requests), invoices with InvoiceAdd requests, bills with BillAdd, journal entries with
+    JournalEntryAdd, time records with TimeTrackingAdd requests (while ``time_tracking_on``;
+    ``time_tracking()`` lists them for tests); ``pay_invoice`` and ``unpay_invoice`` stand for a bookkeeper
+    receiving (or deleting) payments, ``pay_bill`` and ``unpay_bill`` for one paying a vendor's bill (or
+    deleting the payment). ``sample()`` builds a realistic small-business file; ``lock_list`` and
+    ``fail_next`` inject faults.
     """
 
     company_file: str = SAMPLE_COMPANY_FILE
@@ -160,6 +177,9 @@ class QuickBooksCompany:
     invoices: TxnStore[Invoice] = field(init=False)
     payments: TxnStore[ReceivePayment] = field(init=False)
     time_records: TxnStore[TimeTracking] = field(init=False)
+    bills: TxnStore[Bill] = field(init=False)
+    bill_payments: TxnStore[BillPayment] = field(init=False)
+    journal_entries: TxnStore[JournalEntry] = field(init=False)
 
     requests_seen: list[str] = field(default_factory=list, init=False, repr=False)
     iterators: IteratorRegistry = field(default_factory=IteratorRegistry, init=False, repr=False)
@@ -183,6 +203,9 @@ class QuickBooksCompany:
         self.invoices = TxnStore("Invoice")
         self.payments = TxnStore("ReceivePayment")
         self.time_records = TxnStore("TimeTracking")
+        self.bills = TxnStore("Bill")
+        self.bill_payments = TxnStore("BillPayment")
+        self.journal_entries = TxnStore("JournalEntry")
 
     @classmethod
     def sample(
@@ -256,6 +279,11 @@ class QuickBooksCompany:
         )
 
     @property
+    def default_ap_account(self) -> Account | None:
+        """The payables account a bill posts to when it names none."""
+        return next((a for a in self.accounts if a.account_type == "AccountsPayable" and a.is_active), None)
+
+    @property
     def default_invoice_template(self) -> Template | None:
         """The template an invoice prints with when it names none."""
         return next((t for t in self.templates if t.template_type == "Invoice" and t.is_active), None)
@@ -293,8 +321,7 @@ class QuickBooksCompany:
     def record(self, txn: X) -> X:
         """Enter a new transaction: stamp it and its lines, file it, and post it to the balances."""
         self._stamper.stamp_txn(txn)
-        if isinstance(txn, Invoice):
-            txn.stamp_lines(self._stamper.next_txn_id)
+        txn.stamp_lines(self._stamper.next_txn_id)
         self._txn_store_for(txn).insert(txn)
         self._post(txn, Decimal(1))
         return txn
@@ -306,6 +333,22 @@ class QuickBooksCompany:
     def find_invoices_by_external_guid(self, guid: str) -> list[Invoice]:
         """Every invoice carrying this ExternalGUID, oldest first."""
         return self.invoices.with_external_guid(guid)
+
+    def find_bills(self, *, ref_number: str) -> list[Bill]:
+        """Every bill with this RefNumber (ignoring case), oldest first."""
+        return self.bills.with_ref_number(ref_number)
+
+    def find_bills_by_external_guid(self, guid: str) -> list[Bill]:
+        """Every bill carrying this ExternalGUID, oldest first."""
+        return self.bills.with_external_guid(guid)
+
+    def find_journal_entries(self, *, ref_number: str) -> list[JournalEntry]:
+        """Every journal entry with this RefNumber (ignoring case), oldest first."""
+        return self.journal_entries.with_ref_number(ref_number)
+
+    def find_journal_entries_by_external_guid(self, guid: str) -> list[JournalEntry]:
+        """Every journal entry carrying this ExternalGUID, oldest first."""
+        return self.journal_entries.with_external_guid(guid)
 
     def time_tracking(self, *, external_guid: str | None = None) -> list[TimeEntry]:
         """Every time record in the company file, oldest first, as ``TimeEntry``s (references by name);
@@ -366,6 +409,70 @@ class QuickBooksCompany:
             application.invoice.applications.remove(application)
             # The deletion is one change: its invoices are all modified in the same second.
             self._stamper.touch(application.invoice, tick=index == 0)
+        return payment.txn_id
+
+    def pay_bill(
+        self,
+        txn_id_or_ref_number: str,
+        *,
+        amount: Decimal | None = None,
+        on: date | None = None,
+        by: str = "check",
+    ) -> str:
+        """A bookkeeper pays one bill (by TxnID, or a RefNumber only it has); returns the payment's TxnID.
+
+        ``by`` is ``"check"`` (a BillPaymentCheck from the first bank account) or ``"credit_card"`` (a
+        BillPaymentCreditCard on the first credit card account); ``amount`` defaults to all that is still
+        open, ``on`` to today. The bill's open amount falls, it is paid once nothing remains, it links to
+        the payment, and its TimeModified becomes the payment's time, as in QuickBooks (a
+        ModifiedDateRangeFilter finds bills paid since).
+        """
+        bill = self._one_bill(txn_id_or_ref_number)
+        paid = bill.open_amount if amount is None else to_cents(Decimal(amount))
+        if not 0 < paid <= bill.open_amount:
+            raise ValueError(f"bill {bill.ref_number!r} has {bill.open_amount} to pay; cannot apply {paid}")
+        kinds: dict[str, tuple[type[BillPaymentCheck | BillPaymentCreditCard], str]] = {
+            "check": (BillPaymentCheck, "Bank"),
+            "credit_card": (BillPaymentCreditCard, "CreditCard"),
+        }
+        if by not in kinds:
+            raise ValueError(f"by is one of {sorted(kinds)}, not {by!r}")
+        kind, account_type = kinds[by]
+        paid_from = next((a for a in self.accounts if a.account_type == account_type and a.is_active), None)
+        if paid_from is None:
+            raise ValueError(f"the company file has no {account_type} account to pay the bill from")
+        payment = kind(
+            vendor=bill.vendor,
+            txn_date=on or self.today,
+            total_amount=paid,
+            currency=bill.currency,
+            exchange_rate=bill.exchange_rate,
+            ap_account=bill.ap_account,
+            paid_from=paid_from,
+        )
+        application = BillApplication(payment, bill, paid)
+        payment.applications.append(application)
+        bill.applications.append(application)
+        self.record(payment)
+        self._stamper.touch(bill, tick=False)
+        return payment.txn_id
+
+    def unpay_bill(self, txn_id_or_ref_number: str, *, payment_txn_id: str | None = None) -> str:
+        """A bookkeeper deletes a payment applied to the bill (the latest one unless ``payment_txn_id``
+        says which); returns its TxnID. Every bill it paid is open for that amount again and is modified
+        now."""
+        bill = self._one_bill(txn_id_or_ref_number)
+        applied = [a.payment for a in bill.applications]
+        if payment_txn_id is not None:
+            applied = [payment for payment in applied if payment.txn_id == payment_txn_id]
+        if not applied:
+            raise ValueError(f"bill {bill.ref_number!r} has no such payment applied")
+        payment = applied[-1]
+        self._post(payment, Decimal(-1))
+        self.bill_payments.remove(payment)
+        for index, application in enumerate(payment.applications):
+            application.bill.applications.remove(application)
+            self._stamper.touch(application.bill, tick=index == 0)
         return payment.txn_id
 
     def hcp_response(self) -> str:
@@ -460,10 +567,17 @@ class QuickBooksCompany:
             return self.payments
         if isinstance(txn, TimeTracking):
             return self.time_records
+        if isinstance(txn, Bill):
+            return self.bills
+        if isinstance(txn, BillPayment):
+            return self.bill_payments
+        if isinstance(txn, JournalEntry):
+            return self.journal_entries
         raise TypeError(f"no store holds {type(txn).__name__}")
 
     def _post(self, txn: Transaction, sign: Decimal) -> None:
-        """Add (sign 1) or take back (sign -1) what ``txn`` does to customer and account balances."""
+        """Add (sign 1) or take back (sign -1) what ``txn`` does to customer, vendor and account
+        balances."""
         for holder, change in txn.balance_changes():
             holder.balance += sign * change
 
@@ -475,6 +589,17 @@ class QuickBooksCompany:
         if len(found) != 1:
             raise ValueError(
                 f"{len(found)} invoices have TxnID or RefNumber {txn_id_or_ref_number!r}; name one by TxnID"
+            )
+        return found[0]
+
+    def _one_bill(self, txn_id_or_ref_number: str) -> Bill:
+        bill = self.bills.get(txn_id_or_ref_number)
+        if bill is not None:
+            return bill
+        found = self.bills.with_ref_number(txn_id_or_ref_number)
+        if len(found) != 1:
+            raise ValueError(
+                f"{len(found)} bills have TxnID or RefNumber {txn_id_or_ref_number!r}; name one by TxnID"
             )
         return found[0]
 

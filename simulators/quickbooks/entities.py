@@ -451,11 +451,13 @@ class Vendor(ListObject):
     contact: str | None = None
     name_on_check: str | None = None
     account_number: str | None = None
+    notes: str | None = None
     terms: Terms | None = None
     credit_limit: Decimal | None = None
     vendor_tax_ident: str | None = None
     is_eligible_for_1099: bool | None = None  # US editions only
     balance: Decimal = ZERO
+    external_guid: str | None = None
     is_sales_tax_agency: bool | None = None  # set on the agency a US sales tax item pays to
 
     def ret_fields(self) -> list[Field]:
@@ -474,11 +476,13 @@ class Vendor(ListObject):
             text("Contact", self.contact),
             text("NameOnCheck", self.name_on_check),
             text("AccountNumber", self.account_number),
+            text("Notes", self.notes),
             ref("TermsRef", self.terms),
             amount("CreditLimit", self.credit_limit),
             text("VendorTaxIdent", self.vendor_tax_ident),
             flag("IsVendorEligibleFor1099", self.is_eligible_for_1099),
             amount("Balance", self.balance),
+            text("ExternalGUID", self.external_guid),
             flag("IsSalesTaxAgency", self.is_sales_tax_agency),
         )
 

@@ -17,7 +17,7 @@ import calendar
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -138,7 +138,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
         return Invoice(
             customer=customer,
             txn_date=txn_date,
-            ref_number=child_text(aggregate, "RefNumber") or _next_ref_number(company.invoices),
+            ref_number=child_text(aggregate, "RefNumber") or next_ref_number(company.invoices),
             external_guid=child_text(aggregate, "ExternalGUID"),
             currency=currency,
             exchange_rate=exchange_rate,
@@ -263,10 +263,10 @@ def _day_of_month(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def _next_ref_number(invoices: TxnStore[Invoice]) -> str:
-    """The RefNumber QuickBooks proposes for a new invoice: the last one's, with its number counted up
-    (keeping leading zeros and any prefix), or "1" for the first."""
-    last = invoices[-1].ref_number if len(invoices) else None
+def next_ref_number(txns: TxnStore[Any]) -> str:
+    """The RefNumber QuickBooks proposes for a new invoice (or journal entry): the last one's, with its
+    number counted up (keeping leading zeros and any prefix), or "1" for the first."""
+    last = txns[-1].ref_number if len(txns) else None
     match = _TRAILING_NUMBER.fullmatch(last or "")
     if match is None:
         return "1"

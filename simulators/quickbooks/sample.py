@@ -5,7 +5,11 @@ What ``populate`` puts in (counts are those asked for unless noted):
 * a chart of accounts with the accounts QuickBooks creates itself (Accounts Receivable, Undeposited
   Funds, Inventory Asset, Cost of Goods Sold, the sales tax liability ...) and a few sub-accounts
   (``Sales:Services``, ``Utilities:Telephone``); "PSA Other" (Income) and "Inventory Adjustment"
-  (CostOfGoodsSold) are there for the bridge's default mappings;
+  (CostOfGoodsSold) are there for the bridge's default mappings; for bills, expense reports and journal
+  entries: expense accounts ("Office Supplies", "Travel Expense", "Meals and Entertainment",
+  "Automobile" with "Automobile:Fuel" and "Automobile:Mileage" ...), "Accounts Payable", a "Company
+  Credit Card" (CreditCard) to pay bills with, "Employee Advances" (OtherCurrentAsset, where cash advances
+  on expense-report bills go back) and "Work in Progress" (OtherCurrentAsset);
 * classes with sub-classes; standard terms ("Net 30", "1% 10 Net 30" ...), date-driven terms and one
   inactive term; payroll wage items "Hourly", "Salary", "Overtime" and an inactive "Bonus";
 * with sales tax on: the edition's taxable and exempt codes (US ``Tax``/``Non``, CA and UK ``S``/``E``),
@@ -78,8 +82,11 @@ _CHART: tuple[tuple[str, str, str | None, str], ...] = (
     ("Accounts Receivable", "AccountsReceivable", "AccountsReceivable", "0"),
     ("Undeposited Funds", "OtherCurrentAsset", "UndepositedFunds", "0"),
     ("Inventory Asset", "OtherCurrentAsset", "InventoryAssets", "0"),
+    ("Employee Advances", "OtherCurrentAsset", None, "0"),
+    ("Work in Progress", "OtherCurrentAsset", None, "0"),
     ("Furniture and Equipment", "FixedAsset", None, "12500.00"),
     ("Accounts Payable", "AccountsPayable", "AccountsPayable", "0"),
+    ("Company Credit Card", "CreditCard", None, "0"),
     (_TAX_LIABILITY, "OtherCurrentLiability", "SalesTaxPayable", "0"),
     ("Payroll Liabilities", "OtherCurrentLiability", "PayrollLiabilities", "0"),
     ("Opening Balance Equity", "Equity", "OpeningBalanceEquity", "0"),
@@ -91,12 +98,17 @@ _CHART: tuple[tuple[str, str, str | None, str], ...] = (
     ("Cost of Goods Sold", "CostOfGoodsSold", "CostOfGoodsSold", "0"),
     ("Inventory Adjustment", "CostOfGoodsSold", None, "0"),
     ("Advertising and Promotion", "Expense", None, "0"),
+    ("Automobile", "Expense", None, "0"),
+    ("Automobile:Fuel", "Expense", None, "0"),
+    ("Automobile:Mileage", "Expense", None, "0"),
     ("Bank Service Charges", "Expense", None, "0"),
     ("Insurance Expense", "Expense", None, "0"),
+    ("Meals and Entertainment", "Expense", None, "0"),
     ("Office Supplies", "Expense", None, "0"),
     ("Payroll Expenses", "Expense", "PayrollExpenses", "0"),
     ("Professional Fees", "Expense", None, "0"),
     ("Rent Expense", "Expense", None, "0"),
+    ("Travel Expense", "Expense", None, "0"),
     ("Utilities", "Expense", None, "0"),
     ("Utilities:Telephone", "Expense", None, "0"),
     ("Interest Income", "OtherIncome", None, "0"),

@@ -1,5 +1,6 @@
 """The transactions a QuickBooks company file keeps (invoices, received payments) and their store; time
-tracking, which posts nothing, is in ``time_tracking``.
+tracking, which posts nothing, is in ``time_tracking``, bills and their payments in ``bills``, journal
+entries in ``journal_entries``.
 
 A transaction refers to list elements by the objects themselves, like list elements do, and is stamped by
 the company when it is recorded (TxnID, TxnNumber, TimeCreated, TimeModified, EditSequence; each line gets
@@ -7,6 +8,11 @@ a TxnLineID). Amounts are kept as ``Decimal`` rounded to cents, the way QuickBoo
 
 A received payment is linked to the invoices it pays through ``Application`` records held by both sides:
 the invoice derives its AppliedAmount, BalanceRemaining, IsPaid and LinkedTxn from them.
+
+What a transaction does to balances (``balance_changes``) is said in each account's own sign: QuickBooks
+shows an asset or expense account's balance growing with debits and a liability, equity or income
+account's growing with credits (``debit`` and ``credit`` turn one into the other). Only balance-sheet
+accounts keep a balance here: QuickBooks reports income and expense accounts by period, not as a Balance.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import ClassVar, Generic, TypeVar, overload
+from typing import ClassVar, Generic, TypeAlias, TypeVar, overload
 
 from simulators.quickbooks.entities import (
     ZERO,
@@ -26,10 +32,12 @@ from simulators.quickbooks.entities import (
     Customer,
     Item,
     ItemSalesTax,
+    ListObject,
     SalesTaxCode,
     Template,
     Terms,
     TrackingClass,
+    Vendor,
     address,
     address_block,
     ref,
@@ -49,11 +57,54 @@ from simulators.quickbooks.fields import (
 
 _UNSTAMPED = datetime(1970, 1, 1, tzinfo=UTC)
 _CENT = Decimal("0.01")
+# Whose balance a transaction changes: customers owe, vendors are owed, accounts hold.
+BalanceHolder: TypeAlias = Customer | Vendor | Account
+# Account types whose balance grows with debits; every other type grows with credits.
+_DEBIT_NORMAL = frozenset(
+    {
+        "Bank",
+        "AccountsReceivable",
+        "OtherCurrentAsset",
+        "FixedAsset",
+        "OtherAsset",
+        "Expense",
+        "OtherExpense",
+        "CostOfGoodsSold",
+    }
+)
+# Account types that keep a running Balance (the balance sheet); the others report by period.
+_BALANCE_SHEET = frozenset(
+    {
+        "Bank",
+        "AccountsReceivable",
+        "OtherCurrentAsset",
+        "FixedAsset",
+        "OtherAsset",
+        "AccountsPayable",
+        "CreditCard",
+        "OtherCurrentLiability",
+        "LongTermLiability",
+        "Equity",
+    }
+)
 
 
 def to_cents(value: Decimal) -> Decimal:
     """``value`` rounded to cents, halves away from zero as QuickBooks rounds money."""
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def debit(account: Account | None, value: Decimal) -> list[tuple[BalanceHolder, Decimal]]:
+    """What debiting ``account`` with ``value`` does to its balance, in the account's own sign; nothing
+    for an account that keeps no balance (income, expense) or no account at all."""
+    if account is None or account.account_type not in _BALANCE_SHEET:
+        return []
+    return [(account, value if account.account_type in _DEBIT_NORMAL else -value)]
+
+
+def credit(account: Account | None, value: Decimal) -> list[tuple[BalanceHolder, Decimal]]:
+    """What crediting ``account`` with ``value`` does to its balance (see ``debit``)."""
+    return debit(account, -value)
 
 
 @dataclass(kw_only=True, eq=False)
@@ -68,6 +119,8 @@ class Transaction(ABC):
     txn_date: date
     ref_number: str | None = None  # always None for types without one (TimeTracking)
     external_guid: str | None = None
+    currency: Currency | None = None  # with multi-currency on: the currency the transaction is in
+    exchange_rate: Decimal | None = None  # home currency per unit of ``currency``
     txn_id: str = field(default="", init=False)
     txn_number: int = field(default=0, init=False)
     time_created: datetime = field(default=_UNSTAMPED, init=False)
@@ -79,15 +132,38 @@ class Transaction(ABC):
         """The accounts the transaction posts to (what ``AccountFilter`` selects on)."""
         return ()
 
+    @property
+    def entities(self) -> tuple[ListObject, ...]:
+        """The customers, vendors, employees or Other Names it is with (what ``EntityFilter`` selects on)."""
+        return ()
+
     @abstractmethod
     def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
         """The Ret's children in schema order; ``lines`` and ``linked`` as IncludeLineItems and
         IncludeLinkedTxns ask (an Add answers with both)."""
 
-    def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
-        """What recording the transaction adds to customer and account balances (deleting it subtracts);
-        nothing unless the type posts."""
+    def stamp_lines(self, next_id: Callable[[], str]) -> None:
+        """Give each line its TxnLineID (types without lines have nothing to stamp)."""
+        return None
+
+    def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
+        """What recording the transaction adds to customer, vendor and account balances (deleting it
+        subtracts); nothing unless the type posts."""
         return []
+
+    def in_home_currency(self, value: Decimal) -> Decimal:
+        """``value`` converted at the transaction's exchange rate."""
+        return value if self.exchange_rate is None else to_cents(value * self.exchange_rate)
+
+    def _currency_fields(self, tag: str, value: Decimal) -> list[Field | None]:
+        """CurrencyRef, ExchangeRate and ``tag`` (``value`` in home currency), with multi-currency only."""
+        if self.currency is None:
+            return []
+        return [
+            ref("CurrencyRef", self.currency),
+            float_value("ExchangeRate", self.exchange_rate),
+            amount(tag, self.in_home_currency(value)),
+        ]
 
     def _stamp_fields(self) -> list[Field]:
         return [
@@ -104,26 +180,15 @@ class CustomerTransaction(Transaction):
     """A transaction with a customer that posts to receivables (invoices, received payments), in the
     customer's currency with multi-currency on."""
 
-    customer: Customer
-    currency: Currency | None = None  # with multi-currency on: the customer's currency
-    exchange_rate: Decimal | None = None  # home currency per unit of ``currency``
+    customer: Customer  # with multi-currency on, ``currency`` is the customer's
 
-    def in_home_currency(self, value: Decimal) -> Decimal:
-        """``value`` converted at the transaction's exchange rate."""
-        return value if self.exchange_rate is None else to_cents(value * self.exchange_rate)
-
-    def _currency_fields(self, tag: str, value: Decimal) -> list[Field | None]:
-        """CurrencyRef, ExchangeRate and ``tag`` (``value`` in home currency), with multi-currency only."""
-        if self.currency is None:
-            return []
-        return [
-            ref("CurrencyRef", self.currency),
-            float_value("ExchangeRate", self.exchange_rate),
-            amount(tag, self.in_home_currency(value)),
-        ]
+    @property
+    def entities(self) -> tuple[ListObject, ...]:
+        """The customer (or job)."""
+        return (self.customer,)
 
     @abstractmethod
-    def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
+    def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
         """What recording the transaction adds to customer and account balances (deleting it subtracts)."""
 
 
@@ -255,9 +320,9 @@ class Invoice(CustomerTransaction):
         """The receivables account the invoice posts to."""
         return () if self.ar_account is None else (self.ar_account,)
 
-    def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
+    def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
         """The customer owes the total; receivables grow by it in home currency."""
-        changes: list[tuple[Customer | Account, Decimal]] = [(self.customer, self.total)]
+        changes: list[tuple[BalanceHolder, Decimal]] = [(self.customer, self.total)]
         if self.ar_account is not None:
             changes.append((self.ar_account, self.in_home_currency(self.total)))
         return changes
@@ -331,10 +396,10 @@ class ReceivePayment(CustomerTransaction):
         """The receivables account it clears and the account the money goes to."""
         return tuple(account for account in (self.ar_account, self.deposit_to) if account is not None)
 
-    def balance_changes(self) -> list[tuple[Customer | Account, Decimal]]:
+    def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
         """The customer owes less; receivables shrink and the deposit account grows, in home currency."""
         home = self.in_home_currency(self.total_amount)
-        changes: list[tuple[Customer | Account, Decimal]] = [(self.customer, -self.total_amount)]
+        changes: list[tuple[BalanceHolder, Decimal]] = [(self.customer, -self.total_amount)]
         if self.ar_account is not None:
             changes.append((self.ar_account, -home))
         if self.deposit_to is not None:

@@ -1,9 +1,12 @@
-"""Transaction queries (``InvoiceQueryRq``, ``ReceivePaymentQueryRq``): one ``TxnQuery`` per request.
+"""Transaction queries (``InvoiceQueryRq``, ``ReceivePaymentQueryRq``, ``BillQueryRq``,
+``JournalEntryQueryRq``): one ``TxnQuery`` per request.
 
 All transaction queries of qbXML 13.0 share one grammar: explicit ``TxnID``s, ``RefNumber``s or
 ``RefNumberCaseSensitive``s, or filters (``MaxReturned``, ``ModifiedDateRangeFilter`` or
 ``TxnDateRangeFilter``, ``EntityFilter``, ``AccountFilter``, ``RefNumberFilter`` or
-``RefNumberRangeFilter``, ``CurrencyFilter``) plus a few kind-specific ones (``PaidStatus`` on invoices).
+``RefNumberRangeFilter``, ``CurrencyFilter``) plus a few kind-specific ones (``PaidStatus`` on invoices and bills). ``EntityFilter`` names customers,
+vendors, employees or Other Names (one name space): an invoice matches its customer, a bill its vendor, a
+journal entry any entity on its lines; ``AccountFilter`` matches any account the transaction posts to.
 The simulator answers:
 
 * explicit TxnIDs/RefNumbers: the transactions found, in the order asked for; a RefNumber that several
@@ -13,7 +16,7 @@ The simulator answers:
   ListIDs and FullNames that way, so a transaction query behaves the same;
 * filters that match nothing: statusCode 1 (Info), not an error; matches come in the order recorded;
 * ``IncludeLineItems`` (false by default) adds the lines, ``IncludeLinkedTxns`` (false by default, invoices
-  only) the payments linked to each invoice;
+  and bills only) the payments linked to each invoice or bill;
 * paging with ``MaxReturned`` and iterators exactly as for list queries (``queries.PagedQuery``).
 """
 
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from simulators.quickbooks.bills import Bill
 from simulators.quickbooks.entities import ListObject, TreeObject
 from simulators.quickbooks.errors import NO_MATCH, OK, Status, StatusError, not_found_warning, unsupported
 from simulators.quickbooks.fields import RetSource
@@ -37,7 +41,7 @@ from simulators.quickbooks.handlers import (
 )
 from simulators.quickbooks.lists import ListStore
 from simulators.quickbooks.queries import KindFilter, PagedQuery, Predicate, kind_predicates, read_datetime
-from simulators.quickbooks.transactions import CustomerTransaction, Invoice, Transaction, TxnStore, TxnView
+from simulators.quickbooks.transactions import Invoice, Transaction, TxnStore, TxnView
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -124,7 +128,13 @@ class TxnFilter:
         ref_range = request.find("RefNumberRangeFilter")
         return cls(
             dates=dates,
-            entities=_selected(request.find("EntityFilter"), company.customers),
+            entities=_selected(
+                request.find("EntityFilter"),
+                company.customers,
+                company.vendors,
+                company.employees,
+                company.other_names,
+            ),
             accounts=_selected(request.find("AccountFilter"), company.accounts),
             currencies=_selected(request.find("CurrencyFilter"), company.currencies),
             ref_criterion=None if ref_filter is None else child_text(ref_filter, "MatchCriterion"),
@@ -133,11 +143,11 @@ class TxnFilter:
             to_ref=None if ref_range is None else child_text(ref_range, "ToRefNumber"),
         )
 
-    def matches(self, txn: CustomerTransaction) -> bool:
+    def matches(self, txn: Transaction) -> bool:
         """Whether a filtered query selects ``txn``."""
         if not self.dates.matches(txn):
             return False
-        if self.entities is not None and txn.customer.list_id not in self.entities:
+        if self.entities is not None and not any(e.list_id in self.entities for e in txn.entities):
             return False
         if self.accounts is not None and not any(a.list_id in self.accounts for a in txn.accounts):
             return False
@@ -168,18 +178,25 @@ def _ref_order(ref_number: str) -> tuple[int, int, str]:
     return (0, int(text), "") if text.isdigit() else (1, 0, text.casefold())
 
 
-def _selected(block: etree._Element | None, store: ListStore[Any]) -> frozenset[str] | None:
-    """The ListIDs an EntityFilter, AccountFilter or CurrencyFilter selects (``...WithChildren`` adds
-    every element below the one named); None without the filter. Names that exist nowhere select
+def _selected(block: etree._Element | None, *stores: ListStore[Any]) -> frozenset[str] | None:
+    """The ListIDs an EntityFilter, AccountFilter or CurrencyFilter selects from ``stores`` (``...WithChildren``
+    adds every element below the one named); None without the filter. Names that exist nowhere select
     nothing, so the query matches nothing."""
     if block is None:
         return None
-    chosen: list[ListObject | None] = [store.get(list_id) for list_id in children_text(block, "ListID")]
-    chosen += [store.find(full_name) for full_name in children_text(block, "FullName")]
+
+    def by_id(list_id: str) -> ListObject | None:
+        return next((found for store in stores if (found := store.get(list_id)) is not None), None)
+
+    def by_name(full_name: str) -> ListObject | None:
+        return next((found for store in stores if (found := store.find(full_name)) is not None), None)
+
+    chosen: list[ListObject | None] = [by_id(list_id) for list_id in children_text(block, "ListID")]
+    chosen += [by_name(full_name) for full_name in children_text(block, "FullName")]
     roots: list[ListObject | None] = [
-        store.get(list_id) for list_id in children_text(block, "ListIDWithChildren")
+        by_id(list_id) for list_id in children_text(block, "ListIDWithChildren")
     ]
-    roots += [store.find(full_name) for full_name in children_text(block, "FullNameWithChildren")]
+    roots += [by_name(full_name) for full_name in children_text(block, "FullNameWithChildren")]
     for root in roots:
         chosen.extend(_with_descendants(root))
     return frozenset(element.list_id for element in chosen if element is not None)
@@ -196,17 +213,17 @@ def _with_descendants(root: ListObject | None) -> list[ListObject]:
 
 
 class PaidStatusFilter(KindFilter):
-    """``PaidStatus`` on invoices: ``All`` (the default), ``PaidOnly`` or ``NotPaidOnly``."""
+    """``PaidStatus`` on invoices and bills: ``All`` (the default), ``PaidOnly`` or ``NotPaidOnly``."""
 
     tags = frozenset({"PaidStatus"})
 
     def predicate(self, request: etree._Element) -> Predicate | None:
-        """Invoices paid in full, or those with something still to pay."""
+        """Invoices (or bills) paid in full, or those with something still to pay."""
         wanted = child_text(request, "PaidStatus") or "All"
         if wanted == "All":
             return None
         paid = wanted == "PaidOnly"
-        return lambda txn: isinstance(txn, Invoice) and txn.is_paid is paid
+        return lambda txn: isinstance(txn, Invoice | Bill) and txn.is_paid is paid
 
 
 class TxnQuery(PagedQuery):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from chalicelib.clock import parse_iso
-from chalicelib.domain.connector import Connector
 from chalicelib.domain.invoice import InvoiceDocument
+from chalicelib.qbxml.invoices import build_invoice_changes_query
 from chalicelib.steps.base import Step
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.invoices.paid_dates import PaidDateStep
 from chalicelib.transfers.invoices.pipeline import CUSTOMERS, ITEMS, SLUG, InvoicePipeline
 from chalicelib.transfers.invoices.preview import preview_invoices
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 
 
@@ -30,14 +27,12 @@ def invoice_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
             SendStep(pipeline, depends_on=(CUSTOMERS, ITEMS)),
         ]
     if wanted.sync:
-        steps.append(PaidDateStep())
+        steps.append(PaidDateStep(SLUG, build_invoice_changes_query, SETTLING))
     return steps
 
 
-def paid_dates_due(connector: Connector, now: datetime) -> bool:
-    """At most every ``paid_date_sync_minutes`` (0: every conversation)."""
-    checked = connector.paid_checked_at
-    return checked is None or now - parse_iso(checked) >= timedelta(minutes=connector.paid_date_sync_minutes)
+# Linked transactions that settle an invoice.
+SETTLING = frozenset({"ReceivePayment", "CreditMemo", "JournalEntry", "Deposit"})
 
 
 KIND = TransferKind(
@@ -53,7 +48,7 @@ KIND = TransferKind(
     requirements=Requirements(accounts=("other_income",), sales_tax_codes=True),
     keeps=("TxnID", "RefNumber", "TimeCreated"),
     followed=True,
-    sync_due=paid_dates_due,
+    sync_due=paid_sync_due(SLUG),
     routing_id=lambda document: document.organization.id,
     preview=preview_invoices,
 )

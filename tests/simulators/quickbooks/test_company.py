@@ -494,7 +494,7 @@ def test_continue_on_error_answers_every_request_in_order(company: QuickBooksCom
         qbxml(
             '<ClassQueryRq requestID="a"/>',
             ACCOUNT_ADD.format(name="Checking").replace("add-1", "b"),
-            '<BillQueryRq requestID="c"><MaxReturned>1</MaxReturned></BillQueryRq>',
+            '<VendorCreditQueryRq requestID="c"><MaxReturned>1</MaxReturned></VendorCreditQueryRq>',
             '<TermsQueryRq requestID="d"/>',
             on_error="continueOnError",
         )
@@ -502,16 +502,18 @@ def test_continue_on_error_answers_every_request_in_order(company: QuickBooksCom
     assert [(rs.tag, rs.get("requestID"), status(rs)[0]) for rs in answers(response)] == [
         ("ClassQueryRs", "a", 0),
         ("AccountAddRs", "b", 3100),
-        ("BillQueryRs", "c", 1030),
+        ("VendorCreditQueryRs", "c", 1030),
         ("TermsQueryRs", "d", 0),
     ]
 
 
 def test_an_unsupported_request_type_is_an_error_status_not_a_crash(company: QuickBooksCompany) -> None:
-    rs = only(company.process(qbxml("<BillQueryRq><MaxReturned>1</MaxReturned></BillQueryRq>")))
-    assert rs.tag == "BillQueryRs"
+    rs = only(
+        company.process(qbxml("<VendorCreditQueryRq><MaxReturned>1</MaxReturned></VendorCreditQueryRq>"))
+    )
+    assert rs.tag == "VendorCreditQueryRs"
     assert status(rs) == (1030, "Error")
-    assert "BillQueryRq" in (rs.get("statusMessage") or "")
+    assert "VendorCreditQueryRq" in (rs.get("statusMessage") or "")
 
 
 def test_requests_without_request_id_are_answered_without_one(company: QuickBooksCompany) -> None:
@@ -547,8 +549,8 @@ def test_a_locked_add_names_the_element(company: QuickBooksCompany) -> None:
 
 
 def test_only_list_and_transaction_requests_can_be_locked(company: QuickBooksCompany) -> None:
-    with pytest.raises(ValueError, match="BillAddRq"):
-        company.lock_list("BillAddRq", 1)
+    with pytest.raises(ValueError, match="VendorCreditAddRq"):
+        company.lock_list("VendorCreditAddRq", 1)
     with pytest.raises(ValueError, match="HostQueryRq"):
         company.lock_list("HostQueryRq", 1)
     with pytest.raises(ValueError, match="3100"):

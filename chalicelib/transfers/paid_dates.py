@@ -1,45 +1,73 @@
-"""Paid dates: which transferred invoices QuickBooks now shows paid (or unpaid again).
+"""Paid dates: which transferred documents QuickBooks now shows paid (or unpaid again), for every kind whose
+documents get paid (invoices by customers, bills by the bridge's users).
 
-QuickBooks has no paid-date field. Applying a payment or credit to an invoice changes the invoice's
-TimeModified, so the step asks for invoices modified since the last check (in QuickBooks' own clock: the
-watermark is the newest TimeModified it has seen) with their linked transactions, and for the ones the bridge
-follows sets ``paid_date`` to the date of the latest linked payment or credit when IsPaid is true, or clears it
-when an invoice turned unpaid again.
+QuickBooks has no paid-date field. Applying a payment to a document changes its TimeModified, so the step asks
+for documents modified since the last check (in QuickBooks' own clock: the watermark is the newest TimeModified
+it has seen) with their linked transactions, and for the ones the bridge follows sets ``paid_date`` to the
+date of the latest settling transaction when IsPaid is true, or clears it when one turned unpaid again. Each
+kind keeps its own watermark (``Connector.sync_marks``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
 
 from lxml import etree
 
 from chalicelib.clock import parse_iso
+from chalicelib.domain.connector import Connector
 from chalicelib.domain.transfer import Transfer
-from chalicelib.qbxml.invoices import build_invoice_changes_query
 from chalicelib.qbxml.responses import QbResponse, child_flag, child_text, children_named
 from chalicelib.steps.base import StepContext
 
-SLUG = "invoices"
-KEY = f"{SLUG}.paid"
 PAGE = 500
-# Linked transactions that settle an invoice.
-SETTLING = frozenset({"ReceivePayment", "CreditMemo", "JournalEntry", "Deposit"})
 
 
-def paid_date(ret: etree._Element) -> str | None:
-    """The date of the latest settling transaction linked to an invoice."""
+class ChangesQuery(Protocol):
+    def __call__(
+        self,
+        request_id: str,
+        *,
+        modified_since: str,
+        max_returned: int,
+        iterator: Literal["Start", "Continue"],
+        iterator_id: str | None = None,
+    ) -> etree._Element: ...
+
+
+def paid_date(ret: etree._Element, settling: frozenset[str]) -> str | None:
+    """The date of the latest settling transaction (a ``TxnType`` in ``settling``) linked to a document."""
     dates = [
         child_text(link, "TxnDate") or ""
         for link in children_named(ret, "LinkedTxn")
-        if child_text(link, "TxnType") in SETTLING
+        if child_text(link, "TxnType") in settling
     ]
     return max((d for d in dates if d), default=None)
 
 
-class PaidDateStep:
-    """State: ``since`` (QuickBooks time), ``iterator_id``, ``remaining``, ``newest`` (watermark), ``done``."""
+def paid_sync_due(slug: str) -> Callable[[Connector, datetime], bool]:
+    """The sync-due rule of a kind whose paid dates are read: at most every ``paid_date_sync_minutes``."""
 
-    key = KEY
+    def due(connector: Connector, now: datetime) -> bool:
+        checked, _ = connector.sync_mark(slug)
+        return checked is None or now - parse_iso(checked) >= timedelta(
+            minutes=connector.paid_date_sync_minutes
+        )
+
+    return due
+
+
+class PaidDateStep:
+    """``<slug>.paid``. State: ``since`` (QuickBooks time), ``iterator_id``, ``remaining``, ``newest``
+    (watermark), ``done``."""
+
+    def __init__(self, slug: str, changes_query: ChangesQuery, settling: frozenset[str]) -> None:
+        self.slug = slug
+        self.key = f"{slug}.paid"
+        self._query = changes_query
+        self._settling = settling
 
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
         return True
@@ -48,7 +76,7 @@ class PaidDateStep:
         if "since" in state:
             return
         followed = self._followed(ctx)
-        watermark = ctx.connector.paid_watermark
+        _, watermark = ctx.connector.sync_mark(self.slug)
         if watermark is None:
             created = [t.qb_time_created for t in followed.values() if t.qb_time_created]
             watermark = min(created) if created else None
@@ -64,7 +92,7 @@ class PaidDateStep:
         page = int(state.get("page", 0))
         tag = f"p{page}"
         if state.get("iterator_id"):
-            request = build_invoice_changes_query(
+            request = self._query(
                 tag,
                 modified_since=state["since"],
                 max_returned=PAGE,
@@ -72,9 +100,7 @@ class PaidDateStep:
                 iterator_id=state["iterator_id"],
             )
         else:
-            request = build_invoice_changes_query(
-                tag, modified_since=state["since"], max_returned=PAGE, iterator="Start"
-            )
+            request = self._query(tag, modified_since=state["since"], max_returned=PAGE, iterator="Start")
         return [(tag, request)]
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
@@ -113,19 +139,17 @@ class PaidDateStep:
 
     # -- helpers ------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _followed(ctx: StepContext) -> dict[str, Transfer]:
+    def _followed(self, ctx: StepContext) -> dict[str, Transfer]:
         ports = ctx.ports
         assert ports is not None
-        return ports.followed(SLUG, parse_iso(ctx.now))
+        return ports.followed(self.slug, parse_iso(ctx.now))
 
-    @staticmethod
-    def _update(ctx: StepContext, transfer: Transfer, ret: etree._Element) -> None:
+    def _update(self, ctx: StepContext, transfer: Transfer, ret: etree._Element) -> None:
         ports = ctx.ports
         assert ports is not None
         is_paid = bool(child_flag(ret, "IsPaid"))
         if is_paid:
-            date = paid_date(ret) or ctx.now[:10]
+            date = paid_date(ret, self._settling) or ctx.now[:10]
             if transfer.paid_date != date:
                 transfer.paid_date = date
                 transfer.record(
@@ -142,11 +166,12 @@ class PaidDateStep:
             )
             ports.save_later(transfer)
 
-    @staticmethod
-    def _finish(ctx: StepContext, state: dict[str, Any]) -> None:
+    def _finish(self, ctx: StepContext, state: dict[str, Any]) -> None:
         ports = ctx.ports
         assert ports is not None
-        fields: dict[str, Any] = {"paid_checked_at": ctx.now}
-        if state.get("newest"):
-            fields["paid_watermark"] = state["newest"]
-        ports.update_connector_later(fields)
+        _, watermark = ctx.connector.sync_mark(self.slug)
+        mark = {"checked_at": ctx.now, "watermark": state.get("newest") or watermark}
+        ports.update_connector_later(
+            {"sync_marks": {self.slug: {k: v for k, v in mark.items() if v}}},
+            stored={"sync_marks": ctx.connector.sync_marks},
+        )

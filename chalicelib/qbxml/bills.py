@@ -1,0 +1,336 @@
+"""Builders for vendor bills (the expense-report and accounts-payable transfers): BillAdd, the BillQuery that
+finds lost adds by RefNumber, and the BillQuery that reads what changed (paid dates).
+
+Each builder writes elements in the 13.0 schema's order and asks QuickBooks for only the fields the bridge
+reads back (IncludeRetElement), so answers stay small. Schema points the builders rely on:
+
+- ``BillAdd`` is VendorRef, (VendorAddress, APAccountRef), TxnDate, DueDate, RefNumber, TermsRef, Memo,
+  (IsTaxIncluded, SalesTaxCodeRef, ExchangeRate), ExternalGUID, (LinkToTxnID), then *every* ExpenseLineAdd,
+  then the ItemLineAdd / ItemGroupLineAdd choice: expense lines cannot follow item lines. Unlike InvoiceAdd,
+  DueDate comes *before* RefNumber. ``RefNumber`` is at most 20 characters.
+- ``ExpenseLineAdd``: AccountRef, Amount, (TaxAmount), Memo, CustomerRef, ClassRef, (SalesTaxCodeRef),
+  BillableStatus. ``ItemLineAdd``: ItemRef, (sites, serial/lot), Desc, Quantity, (UnitOfMeasure), Cost,
+  Amount, (TaxAmount), CustomerRef, ClassRef, (SalesTaxCodeRef), BillableStatus.
+- ``BillQueryRq`` pages with an iterator; its filter is TxnID+ | RefNumber+ | RefNumberCaseSensitive+ |
+  (MaxReturned, ModifiedDateRangeFilter or TxnDateRangeFilter, ...), then IncludeLineItems,
+  IncludeLinkedTxns, IncludeRetElement. It cannot filter by ExternalGUID: the caller compares it.
+
+The field writers and checks below the builders are shared with ``vendors``, ``items`` and
+``journal_entries`` (the payables builders). They are public because those modules import them; they belong
+next to ``append_text_element`` in ``document`` and can move there unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_request, request_element
+from chalicelib.qbxml.invoices import Ref, amount_text, decimal_text
+
+REF_NUMBER_MAX_LENGTH = 20
+MEMO_MAX_LENGTH = 4095
+
+# What the bridge reads back from an add, and from the query that looks for adds whose answer was lost.
+ADD_RET_ELEMENTS = ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID")
+# What the paid-date check reads: a payment applied to a bill changes its TimeModified.
+CHANGES_RET_ELEMENTS = ("TxnID", "TimeModified", "IsPaid", "LinkedTxn")
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# DATETIMETYPE as the schema spells it (a date, optionally a time and an offset), without its empty form.
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(T[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([+-][0-9]{1,2}:[0-9]{1,2})?)?)?)?"
+)
+# GUIDTYPE in the braced form the bridge stamps (chalicelib.domain.transfer.external_guid).
+_GUID = re.compile(r"\{[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
+_CENT = Decimal("0.01")
+# AMTTYPE has at most 13 digits before the point, PRICETYPE and QUANTYPE 10.
+_AMOUNT_LIMIT = Decimal(10) ** 13
+_PRICE_LIMIT = Decimal(10) ** 10
+
+
+@dataclass(frozen=True)
+class ExpenseLineSpec:
+    """One line of a bill posted straight to an account.
+
+    ``amount`` may be zero or negative (an expense report's cash advance is a negative line); the bill's
+    total may not. ``billable`` True / False becomes ``BillableStatus`` Billable / NotBillable, None leaves
+    it to QuickBooks; Billable needs the ``customer`` to bill.
+    """
+
+    account: Ref
+    amount: Decimal
+    memo: str | None = None
+    customer: Ref | None = None
+    class_: Ref | None = None
+    billable: bool | None = None
+
+
+@dataclass(frozen=True)
+class ItemLineSpec:
+    """One line of a bill for an item. Left out, ``quantity``, ``cost`` and ``amount`` are QuickBooks' to
+    fill (the item's purchase cost, quantity times cost); ``billable`` as on ``ExpenseLineSpec``."""
+
+    item: Ref
+    description: str | None = None
+    quantity: Decimal | None = None
+    cost: Decimal | None = None
+    amount: Decimal | None = None
+    customer: Ref | None = None
+    class_: Ref | None = None
+    billable: bool | None = None
+
+
+@dataclass(frozen=True)
+class BillSpec:
+    """A vendor bill; ``txn_date`` and ``due_date`` are ``YYYY-MM-DD``, ``ref_number`` at most 20 characters.
+    It needs at least one line; its expense lines are written before its item lines (the schema's order)."""
+
+    vendor: Ref
+    txn_date: str
+    ref_number: str
+    external_guid: str
+    due_date: str | None = None
+    terms: Ref | None = None
+    memo: str | None = None
+    expense_lines: tuple[ExpenseLineSpec, ...] = ()
+    item_lines: tuple[ItemLineSpec, ...] = ()
+
+
+def build_bill_add(request_id: str, spec: BillSpec) -> etree._Element:
+    """A ``BillAddRq`` for ``spec`` with the bridge's ExternalGUID, asking back only ``ADD_RET_ELEMENTS``.
+
+    What QuickBooks would refuse anyway is refused here with a ``ValueError`` saying why: no lines, a total
+    below zero (QuickBooks records money owed back as a vendor credit, not a negative bill), a date that is
+    not ``YYYY-MM-DD``, an empty or over-long RefNumber, a reference naming nothing, a memo over 4095
+    characters, an amount with fractions of a cent or too large for QuickBooks, Billable without a customer,
+    an ExternalGUID not in ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` form.
+    """
+    if not spec.expense_lines and not spec.item_lines:
+        raise ValueError("a bill needs at least one expense line or item line")
+    check_date("TxnDate", spec.txn_date)
+    if spec.due_date is not None:
+        check_date("DueDate", spec.due_date)
+    check_ref_number(spec.ref_number, REF_NUMBER_MAX_LENGTH)
+    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
+    check_external_guid(spec.external_guid)
+
+    request = request_element("BillAddRq", request_id)
+    add = etree.SubElement(request, "BillAdd")
+    write_ref(add, "VendorRef", spec.vendor)
+    append_text_element(add, "TxnDate", spec.txn_date)
+    if spec.due_date is not None:
+        append_text_element(add, "DueDate", spec.due_date)
+    append_text_element(add, "RefNumber", spec.ref_number)
+    write_ref(add, "TermsRef", spec.terms)
+    if spec.memo is not None:
+        append_text_element(add, "Memo", spec.memo)
+    append_text_element(add, "ExternalGUID", spec.external_guid)
+    for number, expense in enumerate(spec.expense_lines, start=1):
+        _expense_line(add, number, expense)
+    for number, item in enumerate(spec.item_lines, start=1):
+        _item_line(add, number, item)
+    # After the lines, which refuse amounts that are not numbers.
+    total = _known_total(spec)
+    if total is not None and total < 0:
+        raise ValueError(
+            f"the bill's total is {total}; QuickBooks refuses a negative bill (money owed back is a vendor credit)"
+        )
+    include_ret_elements(request, ADD_RET_ELEMENTS)
+    return request
+
+
+def build_bill_query_by_ref_numbers(request_id: str, ref_numbers: Sequence[str]) -> etree._Element:
+    """A ``BillQueryRq`` for these RefNumbers, asking back ``ADD_RET_ELEMENTS``: how a lost add is found
+    (QuickBooks cannot filter by ExternalGUID; the caller compares it). An empty ``ref_numbers`` is refused:
+    it would read every bill."""
+    check_ref_numbers(ref_numbers)
+    request = request_element("BillQueryRq", request_id)
+    for ref_number in ref_numbers:
+        append_text_element(request, "RefNumber", ref_number)
+    include_ret_elements(request, ADD_RET_ELEMENTS)
+    return request
+
+
+def build_bill_changes_query(
+    request_id: str,
+    *,
+    modified_since: str,
+    max_returned: int,
+    iterator: IteratorMode,
+    iterator_id: str | None = None,
+) -> etree._Element:
+    """A ``BillQueryRq`` for bills modified since ``modified_since`` (QuickBooks' own time, e.g.
+    ``2026-11-20T09:30:00-05:00``), with linked transactions: paying a bill changes its TimeModified.
+
+    The shape of ``invoices.build_invoice_changes_query``: ``MaxReturned``, ``ModifiedDateRangeFilter``,
+    ``IncludeLinkedTxns`` true, ``CHANGES_RET_ELEMENTS``; paged with ``iterator="Start"``, then
+    ``iterator="Continue"`` with QuickBooks' ``iterator_id`` and the same filters.
+    """
+    if not _DATETIME.fullmatch(modified_since):
+        raise ValueError(
+            f"modified_since must be a QuickBooks time like '2026-11-20T09:30:00-05:00', not {modified_since!r}"
+        )
+    request = paged_request(
+        "BillQueryRq",
+        request_id,
+        iterator=iterator,
+        iterator_id=iterator_id,
+        max_returned=max_returned,
+        cut_short="the changes",
+    )
+    dates = etree.SubElement(request, "ModifiedDateRangeFilter")
+    append_text_element(dates, "FromModifiedDate", modified_since)
+    append_text_element(request, "IncludeLinkedTxns", "true")
+    include_ret_elements(request, CHANGES_RET_ELEMENTS)
+    return request
+
+
+def _expense_line(add: etree._Element, number: int, line: ExpenseLineSpec) -> None:
+    what = f"expense line {number}"
+    check_length(f"memo of {what}", line.memo, MEMO_MAX_LENGTH)
+    _check_billable(what, line.billable, line.customer)
+    element = etree.SubElement(add, "ExpenseLineAdd")
+    write_ref(element, "AccountRef", line.account)
+    append_text_element(element, "Amount", money_text(f"the amount of {what}", line.amount))
+    if line.memo is not None:
+        append_text_element(element, "Memo", line.memo)
+    write_ref(element, "CustomerRef", line.customer)
+    write_ref(element, "ClassRef", line.class_)
+    _billable(element, line.billable)
+
+
+def _item_line(add: etree._Element, number: int, line: ItemLineSpec) -> None:
+    what = f"item line {number}"
+    check_length(f"description of {what}", line.description, MEMO_MAX_LENGTH)
+    _check_billable(what, line.billable, line.customer)
+    element = etree.SubElement(add, "ItemLineAdd")
+    write_ref(element, "ItemRef", line.item)
+    if line.description is not None:
+        append_text_element(element, "Desc", line.description)
+    if line.quantity is not None:
+        append_text_element(element, "Quantity", number_text(f"the quantity of {what}", line.quantity))
+    if line.cost is not None:
+        append_text_element(element, "Cost", number_text(f"the cost of {what}", line.cost))
+    if line.amount is not None:
+        append_text_element(element, "Amount", money_text(f"the amount of {what}", line.amount))
+    write_ref(element, "CustomerRef", line.customer)
+    write_ref(element, "ClassRef", line.class_)
+    _billable(element, line.billable)
+
+
+def _known_total(spec: BillSpec) -> Decimal | None:
+    """The bill's total when every line's amount is known (an item line's from its amount, else quantity
+    times cost); None when QuickBooks fills some line from the item's own cost."""
+    total = sum((line.amount for line in spec.expense_lines), Decimal(0))
+    for line in spec.item_lines:
+        if line.amount is not None:
+            total += line.amount
+        elif line.quantity is not None and line.cost is not None:
+            total += line.quantity * line.cost
+        else:
+            return None
+    return total
+
+
+def _check_billable(what: str, billable: bool | None, customer: Ref | None) -> None:
+    if billable and customer is None:
+        raise ValueError(f"{what} is billable but names no customer to bill it to")
+
+
+def _billable(parent: etree._Element, billable: bool | None) -> None:
+    if billable is not None:
+        append_text_element(parent, "BillableStatus", "Billable" if billable else "NotBillable")
+
+
+# --- field writers and checks shared by the payables builders -----------------------------------------
+
+
+def write_ref(parent: etree._Element, tag: str, ref: Ref | None) -> None:
+    """Append ``<tag>`` referring to ``ref`` by ``ListID`` when the bridge knows it, else by ``FullName``;
+    nothing for None. A reference naming nothing is refused with a ``ValueError``."""
+    if ref is None:
+        return
+    if not ref.list_id and not (ref.full_name and ref.full_name.strip()):
+        raise ValueError(f"{tag} needs a ListID or a FullName")
+    element = etree.SubElement(parent, tag)
+    if ref.list_id:
+        append_text_element(element, "ListID", ref.list_id)
+    else:
+        append_text_element(element, "FullName", ref.full_name or "")
+
+
+def include_ret_elements(request: etree._Element, names: Sequence[str]) -> None:
+    """Append one ``IncludeRetElement`` per name (they follow the aggregate or filter in every request)."""
+    for name in names:
+        append_text_element(request, "IncludeRetElement", name)
+
+
+def check_date(what: str, value: str) -> None:
+    """Refuse ``value`` unless it is a real ``YYYY-MM-DD`` date (``what`` names the field)."""
+    # The pattern first: Python 3.11's fromisoformat also reads '20261116' and week dates.
+    if _DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return
+    raise ValueError(f"{what} must be a date like '2026-11-16', not {value!r}")
+
+
+def check_external_guid(value: str) -> None:
+    """Refuse an ExternalGUID not in the braced ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` form."""
+    if not _GUID.fullmatch(value):
+        raise ValueError(
+            f"ExternalGUID must look like '{{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}}', not {value!r}"
+        )
+
+
+def check_ref_number(value: str, limit: int) -> None:
+    """Refuse an empty RefNumber (a lost add could not be found by it) or one over ``limit`` characters."""
+    if not value.strip():
+        raise ValueError("a RefNumber cannot be empty: a lost add is found by it")
+    check_length("RefNumber", value, limit)
+
+
+def check_ref_numbers(ref_numbers: Sequence[str]) -> None:
+    """Refuse no RefNumbers (a query without them would read every transaction) or an empty one."""
+    if not ref_numbers:
+        raise ValueError("no RefNumbers given; a query without them would read every transaction")
+    if any(not ref_number.strip() for ref_number in ref_numbers):
+        raise ValueError("a RefNumber to look for cannot be empty")
+
+
+def check_length(what: str, value: str | None, limit: int) -> None:
+    """Refuse ``value`` over ``limit`` characters; QuickBooks would (statusCode 3070), and it is never cut."""
+    if value is not None and len(value) > limit:
+        raise ValueError(f"the {what} is {len(value)} characters; QuickBooks allows at most {limit}")
+
+
+def money_text(what: str, value: Decimal) -> str:
+    """``value`` as an AMTTYPE (``amount_text``), refusing what is not a finite number of whole cents within
+    QuickBooks' 13 digits: money is never rounded here (rounded lines could unbalance a journal entry)."""
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a number, not {value}")
+    if abs(value) >= _AMOUNT_LIMIT:
+        raise ValueError(f"{what} is {value}; QuickBooks takes at most 13 digits before the point")
+    if value != value.quantize(_CENT):
+        raise ValueError(f"{what} is {value}, which has fractions of a cent")
+    return amount_text(value)
+
+
+def number_text(what: str, value: Decimal) -> str:
+    """``value`` as a QUANTYPE / PRICETYPE (``decimal_text``: at most five decimals, rounded), refusing
+    what is not a finite number within QuickBooks' 10 digits before the point."""
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a number, not {value}")
+    text = decimal_text(value) if abs(value) < _PRICE_LIMIT else None
+    if text is None or abs(Decimal(text)) >= _PRICE_LIMIT:
+        raise ValueError(f"{what} is {value}; QuickBooks takes at most 10 digits before the point")
+    return text

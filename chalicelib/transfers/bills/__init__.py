@@ -1,0 +1,1 @@
+"""Vendor bills (accounts payable): one BillAdd per bill, paid dates read back."""

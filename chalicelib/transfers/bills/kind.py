@@ -1,0 +1,51 @@
+"""Vendor bills, declared for the registry: to the default connector, sent as BillAdd, paid dates read back."""
+
+from __future__ import annotations
+
+from chalicelib.domain.payables import BillDocument
+from chalicelib.qbxml.bills import build_bill_changes_query
+from chalicelib.steps.base import Step
+from chalicelib.transfers.bills.pipeline import CUSTOMERS, ITEMS, SLUG, VENDORS, BillPipeline
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.items import ItemStep
+from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.vendors import VendorStep
+
+# Linked transactions that settle a bill.
+BILL_SETTLING = frozenset({"BillPaymentCheck", "BillPaymentCreditCard", "VendorCredit", "JournalEntry"})
+
+
+def bill_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    pipeline = BillPipeline()
+    steps: list[Step] = []
+    if wanted.send:
+        steps += [
+            PlanStep(pipeline, depends_on=after),
+            ReconcileStep(pipeline),
+            VendorStep(SLUG),
+            CustomerStep(SLUG),
+            ItemStep(SLUG),
+            SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
+        ]
+    if wanted.sync:
+        steps.append(PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
+    return steps
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Bill",
+    order=40,
+    switch="bills",
+    routing="default",
+    document_model=BillDocument,
+    scope="purchases",
+    qb=QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid"),
+    steps=bill_steps,
+    requirements=Requirements(accounts=("other_income", "cost_of_goods_sold")),
+    keeps=("TxnID", "RefNumber", "TimeCreated"),
+    followed=True,
+    sync_due=paid_sync_due(SLUG),
+)

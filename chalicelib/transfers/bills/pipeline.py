@@ -1,0 +1,228 @@
+"""Vendor bills on the shared pipeline: one BillAdd per bill.
+
+- Vendor: linked by the source vendor id, else matched by name, else created with its name and address.
+- Expense lines post to the account named verbatim (``:`` separates account levels; never created: QuickBooks
+  refuses an unknown one and the bill fails with the fix); a line's organization is its customer (linked,
+  found or created as for invoices), billable when the line says so; its line of business is its class.
+- Item lines use the item of the product's name, or a new non-inventory part (purchased and sold: income
+  "PSA Other", expense "Cost of Goods Sold" by default).
+- Lost answers: BillQuery by RefNumber, ExternalGUID compared in code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.domain.mapping import ITEM_NAME_LIMIT, render_name
+from chalicelib.domain.payables import BillDocument, BillExpenseLine, BillItemLine
+from chalicelib.domain.transfer import Transfer, TransferError
+from chalicelib.qbxml.bills import (
+    BillSpec,
+    ExpenseLineSpec,
+    ItemLineSpec,
+    build_bill_add,
+    build_bill_query_by_ref_numbers,
+)
+from chalicelib.qbxml.invoices import Ref
+from chalicelib.steps.base import StepContext
+from chalicelib.transfers.naming import (
+    Names,
+    add_customers,
+    customer_ref,
+    dependency_failure,
+    plan_classes,
+    plan_customer,
+    prepare_names,
+)
+from chalicelib.transfers.pipeline import Identity, Part, txn_identity
+from chalicelib.transfers.vendors import (
+    plan_vendor,
+    prepare_vendors,
+    vendor_failure,
+    vendor_name,
+    vendor_ref_id,
+)
+
+SLUG = "bills"
+PLAN = f"{SLUG}.plan"
+CUSTOMERS = f"{SLUG}.customers"
+ITEMS = f"{SLUG}.items"
+VENDORS = f"{SLUG}.vendors"
+
+
+def product_key(product: str) -> str:
+    return f"product|{product.lower()}"
+
+
+def product_item(
+    product: str, *, cost: Any, description: str | None, income: str, expense: str
+) -> dict[str, Any]:
+    """The plan's entry for a product: its item, created as a non-inventory part when QuickBooks lacks it."""
+    name = render_name(
+        "{product}",
+        {"product": product},
+        limit=ITEM_NAME_LIMIT,
+        what=f"item for product '{product}'",
+        fix="shorten the product's name in the source application",
+    )
+    return {
+        "name": name,
+        "create": True,
+        "account": income,
+        "code": product,
+        "non_inventory": {
+            "expense_account": expense,
+            "cost": str(cost) if cost is not None else None,
+            "description": description,
+        },
+    }
+
+
+class BillPipeline:
+    """The bill hooks of the shared plan, reconcile and send steps."""
+
+    slug = SLUG
+    label = "Bill"
+
+    def __init__(self) -> None:
+        self._names: Names | None = None
+
+    def prepare(self, ctx: StepContext, plan: dict[str, Any], transfers: list[Transfer]) -> None:
+        org_ids = {
+            str(line["organization"]["id"])
+            for t in transfers
+            for line in [*t.document.get("expense_lines", []), *t.document.get("item_lines", [])]
+            if line.get("organization")
+        }
+        self._names = prepare_names(ctx, plan, org_ids, CUSTOMERS)
+        prepare_vendors(ctx, plan, {str(t.document["vendor"]["id"]) for t in transfers}, VENDORS)
+
+    def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
+        names = self._names
+        assert names is not None  # prepare came first
+        document = BillDocument.model_validate(transfer.document)
+        accounts = ctx.connector.accounts
+        vendor = document.vendor
+        name = vendor_name(
+            vendor.name,
+            what=f"vendor name for vendor '{vendor.id}'",
+            fix="shorten the vendor's name in the source application",
+        )
+        items = {
+            product_key(line.product): product_item(
+                line.product,
+                cost=line.cost,
+                description=line.description,
+                income=accounts.other_income,
+                expense=accounts.cost_of_goods_sold,
+            )
+            for line in document.item_lines
+        }
+        lines: list[BillExpenseLine | BillItemLine] = [*document.expense_lines, *document.item_lines]
+        classes = plan_classes([line.line_of_business for line in lines], names.classes_map)
+        customers: dict[str, str] = {}
+        organizations = {}
+        for line in lines:
+            if line.organization is not None and line.organization.id not in customers:
+                customers.update(plan_customer(plan, names, line.organization))
+                organizations[line.organization.id] = line.organization
+        address = vendor.address.model_dump(exclude_none=True) if vendor.address else None
+        details = {
+            "company_name": vendor.name[:41],
+            "address": None
+            if address is None
+            else {
+                "lines": tuple(v for k, v in address.items() if k.startswith("line")),
+                **{k: v for k, v in address.items() if not k.startswith("line")},
+            },
+        }
+        plan_vendor(plan, vendor.id, name, details, mapped=False)
+        for key, entry in items.items():
+            plan["items"].setdefault(key, entry)
+        plan["classes"].update(classes)
+        add_customers(plan, customers, {k: v for k, v in organizations.items() if k in customers})
+
+    def parts(self, transfer: Transfer) -> list[Part]:
+        return [Part("", transfer.external_guid)]
+
+    def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
+        plan = ctx.states[PLAN]
+        document = BillDocument.model_validate(transfer.document)
+        error = vendor_failure(
+            ctx, plan, document.vendor.id, f'The vendor "{document.vendor.name}" could not be had'
+        )
+        if error is not None:
+            return error
+        lines: list[BillExpenseLine | BillItemLine] = [*document.expense_lines, *document.item_lines]
+        for line in lines:
+            org = line.organization
+            if org is not None and org.id not in plan["linked"]:
+                name = plan["customers"].get(org.id, "")
+                failure = dependency_failure(
+                    ctx, CUSTOMERS, name, f'The customer "{name}" could not be created'
+                )
+                if failure is not None:
+                    return failure
+        for line in document.item_lines:
+            info = plan["items"][product_key(line.product)]
+            failure = dependency_failure(
+                ctx, ITEMS, info["name"], f'The item "{info["name"]}" is not available'
+            )
+            if failure is not None:
+                return failure
+        return None
+
+    def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
+        plan = ctx.states[PLAN]
+        document = BillDocument.model_validate(transfer.document)
+        list_id, name = vendor_ref_id(ctx, plan, document.vendor.id)
+
+        def class_ref(lob: str | None) -> Ref | None:
+            target = plan["classes"].get(lob.lower()) if lob and ctx.company.is_class_tracking_on else None
+            return Ref(full_name=target) if target else None
+
+        def customer(org: Any) -> Ref | None:
+            return customer_ref(ctx, plan, org.id) if org is not None else None
+
+        spec = BillSpec(
+            vendor=Ref(list_id=list_id, full_name=None if list_id else name),
+            txn_date=document.date.isoformat(),
+            ref_number=document.number,
+            external_guid=transfer.external_guid,
+            due_date=document.due_date.isoformat() if document.due_date else None,
+            terms=Ref(full_name=document.terms) if document.terms else None,
+            memo=document.memo,
+            expense_lines=tuple(
+                ExpenseLineSpec(
+                    account=Ref(full_name=line.account),
+                    amount=line.amount,
+                    memo=line.memo,
+                    customer=customer(line.organization),
+                    class_=class_ref(line.line_of_business),
+                    billable=line.billable if line.organization is not None else None,
+                )
+                for line in document.expense_lines
+            ),
+            item_lines=tuple(
+                ItemLineSpec(
+                    item=Ref(full_name=plan["items"][product_key(line.product)]["name"]),
+                    description=line.description,
+                    quantity=line.quantity,
+                    cost=line.cost,
+                    amount=line.amount,
+                    customer=customer(line.organization),
+                    class_=class_ref(line.line_of_business),
+                    billable=line.billable if line.organization is not None else None,
+                )
+                for line in document.item_lines
+            ),
+        )
+        return build_bill_add(request_id, spec)
+
+    def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
+        return [build_bill_query_by_ref_numbers("q", sorted({str(t.document["number"]) for t in transfers}))]
+
+    def identity(self, ret: etree._Element) -> Identity:
+        return txn_identity(ret)

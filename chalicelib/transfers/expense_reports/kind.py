@@ -1,0 +1,48 @@
+"""Expense reports, declared for the registry: routed by resource, sent as a BillAdd to the resource's vendor,
+paid dates read back."""
+
+from __future__ import annotations
+
+from chalicelib.domain.payables import ExpenseReportDocument
+from chalicelib.qbxml.bills import build_bill_changes_query
+from chalicelib.steps.base import Step
+from chalicelib.transfers.bills.kind import BILL_SETTLING
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.expense_reports.pipeline import CUSTOMERS, SLUG, VENDORS, ExpenseReportPipeline
+from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.vendors import VendorStep
+
+
+def expense_report_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    pipeline = ExpenseReportPipeline()
+    steps: list[Step] = []
+    if wanted.send:
+        steps += [
+            PlanStep(pipeline, depends_on=after),
+            ReconcileStep(pipeline),
+            VendorStep(SLUG),
+            CustomerStep(SLUG),
+            SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS)),
+        ]
+    if wanted.sync:
+        steps.append(PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
+    return steps
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Expense Report",
+    order=30,
+    switch="expense_reports",
+    routing="resource",
+    document_model=ExpenseReportDocument,
+    scope="purchases",
+    qb=QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid"),
+    steps=expense_report_steps,
+    keeps=("TxnID", "RefNumber", "TimeCreated"),
+    followed=True,
+    sync_due=paid_sync_due(SLUG),
+    routing_id=lambda document: document.resource.id,
+)

@@ -1,0 +1,1 @@
+"""Journal entries (general ledger): one JournalEntryAdd per entry; accounts and entities are never created."""

@@ -1,0 +1,39 @@
+"""Journal entries, declared for the registry: to the default connector, sent as JournalEntryAdd."""
+
+from __future__ import annotations
+
+from chalicelib.domain.payables import JournalEntryDocument
+from chalicelib.steps.base import Step
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.journal_entries.pipeline import CUSTOMERS, SLUG, VENDORS, JournalEntryPipeline
+from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.vendors import VendorStep
+
+
+def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    if not wanted.send:
+        return []
+    pipeline = JournalEntryPipeline()
+    return [
+        PlanStep(pipeline, depends_on=after),
+        ReconcileStep(pipeline),
+        # A journal entry's customers and vendors are matched, never created.
+        CustomerStep(SLUG, creates=False),
+        VendorStep(SLUG, creates=False),
+        SendStep(pipeline, depends_on=(CUSTOMERS, VENDORS)),
+    ]
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Journal Entry",
+    order=50,
+    switch="journal_entries",
+    routing="default",
+    document_model=JournalEntryDocument,
+    scope="all",  # the general ledger: only a user with every right
+    qb=QbNames(add="JournalEntryAdd", query="JournalEntryQuery", mod="JournalEntryMod", void="TxnVoid"),
+    steps=journal_entry_steps,
+    keeps=("TxnID", "RefNumber", "TimeCreated"),
+)
