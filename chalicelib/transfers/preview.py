@@ -102,3 +102,36 @@ def names_summary(
             ),
         },
     }
+
+
+def vendors_summary(ctx: StepContext, plan: dict[str, Any], lists: Any, *, vendors: str) -> dict[str, Any]:
+    """Which vendors a kind's plan names would be linked, found or created (the vendor step stands in with
+    the last vendors list read)."""
+    names = sorted(set(plan.get("vendors", {}).values()))
+    have = predict(ctx, vendors, names, lists, "vendors")
+    mapped = {n.lower() for n in plan.get("vendors_mapped", [])}
+    return {
+        "vendors": {
+            "linked": len(plan.get("vendor_links", {})),
+            "found_by_name": [n for n in names if n.lower() in have],
+            "to_create": [n for n in names if n.lower() not in have and n.lower() not in mapped],
+            "mapped_but_missing": [n for n in names if n.lower() not in have and n.lower() in mapped],
+        }
+    }
+
+
+def preview_pipeline(
+    pipeline: Pipeline, connector: Connector, ports: TransferPorts, lists: Any, *, now: str
+) -> Preview:
+    """The dry run of a kind whose plan names customers, items and vendors (its steps keyed
+    ``<slug>.customers``, ``<slug>.items``, ``<slug>.vendors``); a name the lists lack counts as to create."""
+    slug = pipeline.slug
+    ctx, plan = plan_dry(pipeline, connector, ports, lists, now=now)
+    summary = {
+        "documents": len(plan["ids"]),
+        "lost_answers_to_check": len(plan["reconcile"]),
+        **names_summary(ctx, plan, lists, customers=f"{slug}.customers", items=f"{slug}.items"),
+        **(vendors_summary(ctx, plan, lists, vendors=f"{slug}.vendors") if "vendors" in plan else {}),
+        "failing_now": failing_now(ports, slug, plan["ids"]),
+    }
+    return Preview(summary=summary, requests=build_adds(pipeline, ctx, plan))

@@ -237,3 +237,25 @@ def test_an_unbalanced_journal_entry_is_422_and_stores_nothing(
     answer = admin.call("POST", "/api/transfers/journal-entries", document, 422)
     assert "debits (100.00) and credits (99.99) differ" in answer.body.decode()
     assert table_snapshot(table) == before
+
+
+def test_preview_of_bills_shows_vendors_and_bill_adds(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    company = QuickBooksCompany.sample()
+    connect(client, setup["qwc"], setup["password"], company).run()  # reads the lists
+    existing = next(iter(company.vendors)).name
+    enqueue(admin, "bills", bill(1, {"id": "V-1", "name": existing}))
+    enqueue(admin, "bills", bill(2, {"id": "V-2", "name": "Brand New Supplies"}))
+    enqueue(admin, "journal-entries", journal_entry(1))
+
+    shown = admin.call("GET", f"/api/connectors/{setup['connector']['id']}/preview", expect=200).json_body
+
+    bills = shown["summary"]["bills"]
+    assert bills["documents"] == 2 and bills["vendors"]["found_by_name"] == [existing]
+    assert bills["vendors"]["to_create"] == ["Brand New Supplies"]
+    assert bills["items"]["to_create"] == ["Laptop 14in"]
+    assert shown["summary"]["journal-entries"]["documents"] == 1
+    [message] = shown["qbxml"]
+    assert message.count("<BillAddRq") == 2 and message.count("<JournalEntryAddRq") == 1
+    assert qbxml_errors(message) == [] and len(company.bills) == 0

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.domain.connector import Connector
 from chalicelib.domain.payables import BillDocument
 from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
+from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.bills.pipeline import CUSTOMERS, ITEMS, SLUG, VENDORS, BillPipeline
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
 # Linked transactions that settle a bill.
@@ -34,6 +39,11 @@ def bill_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
     return steps
 
 
+def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
+    """The dry run: the vendors, customers and items the next conversation would find or create, and the adds."""
+    return preview_pipeline(BillPipeline(), connector, ports, lists, now=now)
+
+
 KIND = TransferKind(
     slug=SLUG,
     label="Bill",
@@ -48,4 +58,5 @@ KIND = TransferKind(
     keeps=("TxnID", "RefNumber", "TimeCreated"),
     followed=True,
     sync_due=paid_sync_due(SLUG),
+    preview=preview,
 )

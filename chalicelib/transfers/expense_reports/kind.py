@@ -3,15 +3,20 @@ paid dates read back."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.domain.connector import Connector
 from chalicelib.domain.payables import ExpenseReportDocument
 from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
+from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.bills.kind import BILL_SETTLING
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.expense_reports.pipeline import CUSTOMERS, SLUG, VENDORS, ExpenseReportPipeline
 from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
 
@@ -31,6 +36,11 @@ def expense_report_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[St
     return steps
 
 
+def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
+    """The dry run: the vendors, customers and items the next conversation would find or create, and the adds."""
+    return preview_pipeline(ExpenseReportPipeline(), connector, ports, lists, now=now)
+
+
 KIND = TransferKind(
     slug=SLUG,
     label="Expense Report",
@@ -45,4 +55,5 @@ KIND = TransferKind(
     followed=True,
     sync_due=paid_sync_due(SLUG),
     routing_id=lambda document: document.resource.id,
+    preview=preview,
 )

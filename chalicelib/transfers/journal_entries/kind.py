@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.domain.connector import Connector
 from chalicelib.domain.payables import JournalEntryDocument
 from chalicelib.steps.base import Step
+from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.journal_entries.pipeline import CUSTOMERS, SLUG, VENDORS, JournalEntryPipeline
 from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
 
@@ -25,6 +30,11 @@ def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Ste
     ]
 
 
+def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
+    """The dry run: the vendors, customers and items the next conversation would find or create, and the adds."""
+    return preview_pipeline(JournalEntryPipeline(), connector, ports, lists, now=now)
+
+
 KIND = TransferKind(
     slug=SLUG,
     label="Journal Entry",
@@ -36,4 +46,5 @@ KIND = TransferKind(
     qb=QbNames(add="JournalEntryAdd", query="JournalEntryQuery", mod="JournalEntryMod", void="TxnVoid"),
     steps=journal_entry_steps,
     keeps=("TxnID", "RefNumber", "TimeCreated"),
+    preview=preview,
 )
