@@ -83,6 +83,7 @@ def test_only_sendable_and_in_flight_transfers_are_planned() -> None:
         connector_id="c",
         transfers=StaleIndex(current),
         customer_links=Nothing(),
+        vendor_links=Nothing(),
         mappings=Nothing(),
         connectors=Nothing(),
     )
