@@ -1,5 +1,5 @@
 """``python -m bench`` (``make bench``): every benchmark in order, foundation first, then invoices, then
-timesheets.
+timesheets, then bills.
 
 Each prints its table and writes its JSON under ``bench/results/``; nothing is asserted.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from bench import foundation, invoices, timesheets
+from bench import bills, foundation, invoices, timesheets
 
 
 def main() -> None:
@@ -18,6 +18,8 @@ def main() -> None:
     invoices.main()
     print("\n" + "=" * 110 + "\n")
     timesheets.main([])  # its own defaults, whatever arguments ``python -m bench`` had
+    print("\n" + "=" * 110 + "\n")
+    bills.main([])
     print(f"\nall benchmarks took {time.perf_counter() - started:.1f} s")
 
 

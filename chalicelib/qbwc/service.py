@@ -235,14 +235,20 @@ class WebConnectorService:
 
     # -- the conversation -------------------------------------------------------------------------------
 
-    def _live_session(self, ticket: str, now: datetime) -> SessionRecord | None:
-        """The session if it is active and alive; an expired one is ended on the way (nothing else changes)."""
+    def _live_session(self, ticket: str, now: datetime, *, check_user: bool = False) -> SessionRecord | None:
+        """The session if it is active and alive; an expired one is ended on the way (nothing else changes).
+
+        With ``check_user`` (before anything new is sent), a session whose QBWC user was disabled or deleted
+        meanwhile ends here; answers to what was already sent are still recorded.
+        """
         session = self.store.sessions.get(ticket)
         if session is None or session.status != "active":
             return None
         if session.expires_at < epoch(now):
             self._retire_expired(session, now)
             return None
+        if not check_user:
+            return session
         user = self.store.users.find(session.username)
         if user is None or not user.active or user.connector_id != session.connector_id:
             what = "deleted" if user is None or user.connector_id != session.connector_id else "disabled"
@@ -311,7 +317,7 @@ class WebConnectorService:
         self, ticket: str, *, hcp_response: str, company_file: str, qbxml_version: tuple[int, int]
     ) -> CallbackOutcome:
         now = self.clock.now()
-        session = self._live_session(ticket, now)
+        session = self._live_session(ticket, now, check_user=True)
         if session is None:
             return CallbackOutcome("", transcript=self._known(ticket))
         here = session.conversation_id

@@ -332,10 +332,11 @@ def _with_reference(entry: CatalogueEntry, status_code: int, message: str) -> Ca
         )
     return dataclasses.replace(
         entry,
-        explanation=f'QuickBooks has no {kind} "{name}"{where}.',
+        explanation=f'QuickBooks has no active {kind} "{name}"{where} (it is missing, or made inactive).',
         fix=(
-            f'Check the mapping that points to {kind} "{name}": map it to a {kind} that '
-            "exists in QuickBooks, or create it in QuickBooks, then requeue the transfer."
+            f'Create the {kind} "{name}" in QuickBooks (or make it active again), or correct the name where it '
+            "comes from: a mapping, or the document itself (accounts on bills and journal entries are taken as "
+            "written); then requeue the transfer."
         ),
     )
 

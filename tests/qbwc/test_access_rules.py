@@ -134,3 +134,51 @@ def test_every_transfer_a_conversation_touched_is_listed_under_its_id(client: An
         admin.call("GET", "/api/transfers?conversation=cv_unknown", expect=200).json_body["transfers"] == []
     )
     assert admin.call("GET", f"/api/transfers?conversation={conversation['id']}&kind=invoices", expect=422)
+
+
+def test_a_running_session_of_a_disabled_or_deleted_user_ends_at_its_next_send(
+    client: Any, admin: Admin
+) -> None:
+    from tests.qbwc.test_endpoint import answer, soap
+
+    connector = admin.connector()
+    for name, change in (("pc-a", "disable"), ("pc-b", "delete")):
+        created = admin.call(
+            "POST", f"/api/connectors/{connector['id']}/users", {"username": name}, 201
+        ).json_body
+        _, result, _ = answer(client, soap("authenticate", strUserName=name, strPassword=created["password"]))
+        assert isinstance(result, list)
+        ticket = result[0]
+        company = QuickBooksCompany.sample(customers=120)
+        send = soap(
+            "sendRequestXML",
+            ticket=ticket,
+            strHCPResponse=company.hcp_response(),
+            strCompanyFileName=company.company_file,
+            qbXMLCountry="US",
+            qbXMLMajorVers=13,
+            qbXMLMinorVers=0,
+        )
+        _, request, _ = answer(client, send)
+        assert isinstance(request, str) and request
+        user_path = f"/api/connectors/{connector['id']}/users/{name}"
+        if change == "disable":
+            admin.call("PATCH", user_path, {"active": False}, 200)
+        else:
+            admin.call("DELETE", user_path, expect=200)
+
+        # The answer to what was already sent is still recorded; nothing new is sent.
+        _, progress, _ = answer(
+            client,
+            soap(
+                "receiveResponseXML", ticket=ticket, response=company.process(request), hresult="", message=""
+            ),
+        )
+        assert isinstance(progress, str) and 0 <= int(progress) < 100
+        _, nothing, _ = answer(client, send)
+        _, why, _ = answer(client, soap("getLastError", ticket=ticket))
+        assert nothing == ""
+        assert isinstance(why, str) and f"{name} was {change}d by an admin" in why
+        conversation = next(c for c in admin.conversations(connector["id"]) if c["user"] == name)
+        assert conversation["status"] == "Unsuccessful - Could not communicate with QuickBooks"
+        admin.call("POST", f"/api/connectors/{connector['id']}/refresh-lists", expect=202)
