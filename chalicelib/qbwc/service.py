@@ -213,8 +213,11 @@ class WebConnectorService:
             send = registry.may_send(user_scope, kind) and self.store.transfers.has_pending(
                 connector.id, kind.slug
             )
-            sync = registry.sync_due(kind, connector, now) and self.store.transfers.has_followed(
-                connector.id, kind.slug
+            # A kind whose documents are followed once transferred runs its check in the conversation that sends
+            # them when the check is due (the documents just sent are checked one interval later, as every
+            # followed one): no conversation of its own just for that.
+            sync = registry.sync_due(kind, connector, now) and (
+                (send and kind.followed) or self.store.transfers.has_followed(connector.id, kind.slug)
             )
             if send or sync:
                 kinds[kind.slug] = {"send": send, "sync": sync}

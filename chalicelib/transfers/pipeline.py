@@ -381,20 +381,26 @@ class SendStep:
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
         return all(states.get(key, {}).get("done") for key in self.depends_on)
 
-    def _planned(self, ctx: StepContext) -> dict[str, Transfer]:
+    @staticmethod
+    def _load(ctx: StepContext, transfer_ids: set[str]) -> dict[str, Transfer]:
+        """These planned transfers (read consistently, each at most once per callback)."""
         ports = ctx.ports
         assert ports is not None
-        return ports.planned(ctx.states[self._plan]["ids"])
+        return ports.planned(transfer_ids) if transfer_ids else {}
 
     def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
         """Fail the transfers whose customer, item, ... could not be had, before anything is built."""
         ports = ctx.ports
         assert ports is not None
         st = ctx.states[self._plan]["st"]
-        planned = self._planned(ctx)
+        # Each transfer is checked once per conversation (its customers, items ... are settled by then): later
+        # callbacks read only what they send or what was answered.
+        checked = set(state.get("checked", []))
+        unchecked = {split_tag(tag)[0] for tag, status in st.items() if status == "ready"} - checked
+        planned = ports.planned(unchecked) if unchecked else {}
         changed: dict[str, Transfer] = {}
         for tag, status in list(st.items()):
-            if status != "ready":
+            if status != "ready" or split_tag(tag)[0] not in unchecked:
                 continue
             transfer_id, _ = split_tag(tag)
             transfer = planned.get(transfer_id)
@@ -418,6 +424,7 @@ class SendStep:
                 ctx.record_error(self.pipeline.slug, transfer)
             changed[transfer_id] = transfer
         ports.save(changed.values())
+        state["checked"] = sorted(checked | unchecked)
         state["done"] = not any(s in _OPEN for s in st.values())
 
     @staticmethod
@@ -428,7 +435,9 @@ class SendStep:
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         st = ctx.states[self._plan]["st"]
-        planned = self._planned(ctx)
+        planned = self._load(
+            ctx, {split_tag(tag)[0] for tag, status in st.items() if status in ("ready", "retry")}
+        )
         built = []
         parts: dict[str, list[Part]] = {}
         for tag, status in st.items():
@@ -445,7 +454,7 @@ class SendStep:
         ports = ctx.ports
         assert ports is not None
         st = ctx.states[self._plan]["st"]
-        planned = self._planned(ctx)
+        planned = self._load(ctx, {split_tag(tag)[0] for tag in tags})
         flying: dict[str, Transfer] = {}
         for tag in tags:
             st[tag] = "sent"
