@@ -259,3 +259,18 @@ def test_preview_of_bills_shows_vendors_and_bill_adds(
     [message] = shown["qbxml"]
     assert message.count("<BillAddRq") == 2 and message.count("<JournalEntryAddRq") == 1
     assert qbxml_errors(message) == [] and len(company.bills) == 0
+
+
+def test_a_receivables_line_without_its_customer_fails_with_the_fix(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    company = QuickBooksCompany.sample()
+    connect(client, setup["qwc"], setup["password"], company).run()  # reads the accounts and their types
+    document = journal_entry(11, account="Accounts Receivable")
+    transfer_id = enqueue(admin, "journal-entries", document)["id"]
+
+    connect(client, setup["qwc"], setup["password"], company).run()
+
+    error = admin.transfer(transfer_id)["error"]
+    assert error["code"] == "journal_line_needs_entity" and "organization" in error["fix"]
+    assert len(company.journal_entries) == 0

@@ -33,7 +33,7 @@ from chalicelib.transfers.naming import (
     plan_customer,
     prepare_names,
 )
-from chalicelib.transfers.pipeline import Identity, Part, txn_identity
+from chalicelib.transfers.pipeline import DocumentRefused, Identity, Part, txn_identity
 from chalicelib.transfers.vendors import (
     plan_vendor,
     prepare_vendors,
@@ -69,6 +69,7 @@ class JournalEntryPipeline:
         names = self._names
         assert names is not None  # prepare came first
         document = JournalEntryDocument.model_validate(transfer.document)
+        _check_entities(ctx, document)
         classes = plan_classes([line.line_of_business for line in document.lines], names.classes_map)
         customers: dict[str, str] = {}
         organizations = {}
@@ -151,3 +152,28 @@ class JournalEntryPipeline:
 
     def identity(self, ret: etree._Element) -> Identity:
         return txn_identity(ret)
+
+
+# QuickBooks' rule: a line on a receivables account names its customer, one on a payables account its vendor.
+_ENTITY_NEEDED = {"AccountsReceivable": ("organization", "customer"), "AccountsPayable": ("vendor", "vendor")}
+
+
+def _check_entities(ctx: StepContext, document: JournalEntryDocument) -> None:
+    """Refuse, with the fix, an A/R line without its organization or an A/P line without its vendor (by the
+    account types the last accounts read says; QuickBooks would refuse it with a bare "missing element")."""
+    types = {
+        str(a.get("full_name")).lower(): a.get("type") for a in ctx.list_source.entries("accounts") or []
+    }
+    for index, line in enumerate(document.lines):
+        needed = _ENTITY_NEEDED.get(str(types.get(line.account.lower())))
+        if needed is not None and getattr(line, needed[0]) is None:
+            raise DocumentRefused(
+                TransferError(
+                    code="journal_line_needs_entity",
+                    message=f'Line {index + 1} posts to "{line.account}", which needs a {needed[1]}.',
+                    explanation=f"QuickBooks requires every journal line on an "
+                    f"{'accounts receivable' if needed[1] == 'customer' else 'accounts payable'} account to "
+                    f"name its {needed[1]}.",
+                    fix=f"Give line {index + 1} its {needed[0]} in the source application and send the entry again.",
+                )
+            )
