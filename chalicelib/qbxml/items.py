@@ -17,8 +17,14 @@ from decimal import Decimal
 
 from lxml import etree
 
-from chalicelib.qbxml.bills import MEMO_MAX_LENGTH, check_length, include_ret_elements, number_text, write_ref
 from chalicelib.qbxml.document import append_text_element, request_element
+from chalicelib.qbxml.fields import (
+    MEMO_MAX_LENGTH,
+    check_length,
+    include_ret_elements,
+    number_text,
+    write_ref,
+)
 from chalicelib.qbxml.invoices import LIST_RET_ELEMENTS, Ref
 
 NAME_MAX_LENGTH = 31

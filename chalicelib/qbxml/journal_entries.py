@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from chalicelib.qbxml.bills import (
+from chalicelib.qbxml.document import append_text_element, request_element
+from chalicelib.qbxml.fields import (
     MEMO_MAX_LENGTH,
     check_date,
     check_external_guid,
@@ -35,7 +36,6 @@ from chalicelib.qbxml.bills import (
     money_text,
     write_ref,
 )
-from chalicelib.qbxml.document import append_text_element, request_element
 from chalicelib.qbxml.invoices import Ref
 
 REF_NUMBER_MAX_LENGTH = 11

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
 from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_request, request_element
+from chalicelib.qbxml.fields import check_date, check_external_guid, include_ret_elements, write_ref
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.qbxml.responses import QbResponseError, child_flag, child_named, child_text
 
@@ -39,9 +39,6 @@ EMPLOYEE_RET_ELEMENTS = ("ListID", "Name", "IsActive", "EmployeePayrollInfo")
 
 # TIMEINTERVALTYPE without the sign (a negative duration means nothing on a timesheet).
 _DURATION = re.compile(r"PT(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# GUIDTYPE in the braced form the bridge stamps (chalicelib.domain.transfer.external_guid).
-_GUID = re.compile(r"\{[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def build_time_tracking_add(request_id: str, spec: TimeTrackingSpec) -> etree._E
     ``YYYY-MM-DD``, a reference naming nothing, a malformed or zero duration, notes over 4095 characters,
     an ExternalGUID not in ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` form.
     """
-    _check_date("TxnDate", spec.txn_date)
+    check_date("TxnDate", spec.txn_date)
     if not _DURATION.fullmatch(spec.duration):
         raise ValueError(f"Duration must look like 'PT7H30M', not {spec.duration!r}")
     if not any(char in "123456789" for char in spec.duration):
@@ -120,28 +117,25 @@ def build_time_tracking_add(request_id: str, spec: TimeTrackingSpec) -> etree._E
         raise ValueError(
             f"the notes are {len(spec.notes)} characters; QuickBooks allows at most {NOTES_MAX_LENGTH}"
         )
-    if not _GUID.fullmatch(spec.external_guid):
-        raise ValueError(
-            f"ExternalGUID must look like '{{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}}', not {spec.external_guid!r}"
-        )
+    check_external_guid(spec.external_guid)
 
     request = request_element("TimeTrackingAddRq", request_id)
     add = etree.SubElement(request, "TimeTrackingAdd")
     # Schema order: TxnDate, EntityRef, CustomerRef, ItemServiceRef, (Rate), Duration, ClassRef,
     # PayrollItemWageRef, Notes, BillableStatus, ExternalGUID.
     append_text_element(add, "TxnDate", spec.txn_date)
-    _ref(add, "EntityRef", spec.entity)
-    _ref(add, "CustomerRef", spec.customer)
-    _ref(add, "ItemServiceRef", spec.item_service)
+    write_ref(add, "EntityRef", spec.entity)
+    write_ref(add, "CustomerRef", spec.customer)
+    write_ref(add, "ItemServiceRef", spec.item_service)
     append_text_element(add, "Duration", spec.duration)
-    _ref(add, "ClassRef", spec.class_)
-    _ref(add, "PayrollItemWageRef", spec.payroll_item_wage)
+    write_ref(add, "ClassRef", spec.class_)
+    write_ref(add, "PayrollItemWageRef", spec.payroll_item_wage)
     if spec.notes is not None:
         append_text_element(add, "Notes", spec.notes)
     if spec.billable is not None:
         append_text_element(add, "BillableStatus", "Billable" if spec.billable else "NotBillable")
     append_text_element(add, "ExternalGUID", spec.external_guid)
-    _include(request, ADD_RET_ELEMENTS)
+    include_ret_elements(request, ADD_RET_ELEMENTS)
     return request
 
 
@@ -164,8 +158,8 @@ def build_time_tracking_query(
     next page with the same filters; ``max_returned`` without an iterator is refused (it would silently cut
     the answer short, and a missed record would be added twice).
     """
-    _check_date("FromTxnDate", from_date)
-    _check_date("ToTxnDate", to_date)
+    check_date("FromTxnDate", from_date)
+    check_date("ToTxnDate", to_date)
     if from_date > to_date:
         raise ValueError(f"the date range runs backwards: {from_date} is after {to_date}")
 
@@ -185,7 +179,7 @@ def build_time_tracking_query(
     if entity is not None:
         entity_filter = etree.SubElement(request, "TimeTrackingEntityFilter")
         _ref_content(entity_filter, "TimeTrackingEntityFilter", entity)
-    _include(request, QUERY_RET_ELEMENTS)
+    include_ret_elements(request, QUERY_RET_ELEMENTS)
     return request
 
 
@@ -208,7 +202,7 @@ def build_employee_payroll_query(request_id: str, names: Sequence[str] | None = 
     else:
         for name in names:
             append_text_element(request, "FullName", name)
-    _include(request, EMPLOYEE_RET_ELEMENTS)
+    include_ret_elements(request, EMPLOYEE_RET_ELEMENTS)
     return request
 
 
@@ -237,11 +231,6 @@ def _person_name(ret: etree._Element) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
 
-def _ref(parent: etree._Element, tag: str, ref: Ref | None) -> None:
-    if ref is not None:
-        _ref_content(etree.SubElement(parent, tag), tag, ref)
-
-
 def _ref_content(element: etree._Element, tag: str, ref: Ref) -> None:
     """``ListID`` when the bridge knows it, else ``FullName``; a reference naming nothing is refused."""
     if ref.list_id:
@@ -250,20 +239,3 @@ def _ref_content(element: etree._Element, tag: str, ref: Ref) -> None:
         append_text_element(element, "FullName", ref.full_name)
     else:
         raise ValueError(f"{tag} needs a ListID or a FullName")
-
-
-def _include(parent: etree._Element, elements: Sequence[str]) -> None:
-    for name in elements:
-        append_text_element(parent, "IncludeRetElement", name)
-
-
-def _check_date(what: str, value: str) -> None:
-    # The pattern first: Python 3.11's fromisoformat also reads '20261116' and week dates.
-    if _DATE.fullmatch(value):
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            return
-    raise ValueError(f"{what} must be a date like '2026-11-16', not {value!r}")

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from chalicelib.qbxml.bills import check_length, include_ret_elements
 from chalicelib.qbxml.document import append_text_element, request_element
+from chalicelib.qbxml.fields import check_length, include_ret_elements
 from chalicelib.qbxml.invoices import AddressParts
 
 NAME_MAX_LENGTH = 41

@@ -17,10 +17,9 @@ from chalicelib.qbxml.bills import (
     build_bill_add,
     build_bill_changes_query,
     build_bill_query_by_ref_numbers,
-    money_text,
-    number_text,
 )
 from chalicelib.qbxml.document import IteratorMode, render_request_message
+from chalicelib.qbxml.fields import money_text, number_text
 from chalicelib.qbxml.invoices import Ref, build_invoice_changes_query
 from chalicelib.qbxml.validation import qbxml_errors
 from chalicelib.safe_xml import parse_xml

@@ -1,0 +1,109 @@
+"""Field writers and checks the qbXML request builders share: references, IncludeRetElement, dates,
+ExternalGUIDs, RefNumbers, lengths and QuickBooks' number formats. Each refuses (``ValueError``) what QuickBooks
+would refuse, saying why, so no request that would fail leaves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from lxml import etree
+
+from chalicelib.qbxml.document import append_text_element
+from chalicelib.qbxml.invoices import Ref, amount_text, decimal_text
+
+MEMO_MAX_LENGTH = 4095
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# GUIDTYPE in the braced form the bridge stamps (chalicelib.domain.transfer.external_guid).
+_GUID = re.compile(r"\{[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
+_CENT = Decimal("0.01")
+# AMTTYPE has at most 13 digits before the point, PRICETYPE and QUANTYPE 10.
+_AMOUNT_LIMIT = Decimal(10) ** 13
+_PRICE_LIMIT = Decimal(10) ** 10
+
+
+def write_ref(parent: etree._Element, tag: str, ref: Ref | None) -> None:
+    """Append ``<tag>`` referring to ``ref`` by ``ListID`` when the bridge knows it, else by ``FullName``;
+    nothing for None. A reference naming nothing is refused with a ``ValueError``."""
+    if ref is None:
+        return
+    if not ref.list_id and not (ref.full_name and ref.full_name.strip()):
+        raise ValueError(f"{tag} needs a ListID or a FullName")
+    element = etree.SubElement(parent, tag)
+    if ref.list_id:
+        append_text_element(element, "ListID", ref.list_id)
+    else:
+        append_text_element(element, "FullName", ref.full_name or "")
+
+
+def include_ret_elements(request: etree._Element, names: Sequence[str]) -> None:
+    """Append one ``IncludeRetElement`` per name (they follow the aggregate or filter in every request)."""
+    for name in names:
+        append_text_element(request, "IncludeRetElement", name)
+
+
+def check_date(what: str, value: str) -> None:
+    """Refuse ``value`` unless it is a real ``YYYY-MM-DD`` date (``what`` names the field)."""
+    # The pattern first: Python 3.11's fromisoformat also reads '20261116' and week dates.
+    if _DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return
+    raise ValueError(f"{what} must be a date like '2026-11-16', not {value!r}")
+
+
+def check_external_guid(value: str) -> None:
+    """Refuse an ExternalGUID not in the braced ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` form."""
+    if not _GUID.fullmatch(value):
+        raise ValueError(
+            f"ExternalGUID must look like '{{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}}', not {value!r}"
+        )
+
+
+def check_ref_number(value: str, limit: int) -> None:
+    """Refuse an empty RefNumber (a lost add could not be found by it) or one over ``limit`` characters."""
+    if not value.strip():
+        raise ValueError("a RefNumber cannot be empty: a lost add is found by it")
+    check_length("RefNumber", value, limit)
+
+
+def check_ref_numbers(ref_numbers: Sequence[str]) -> None:
+    """Refuse no RefNumbers (a query without them would read every transaction) or an empty one."""
+    if not ref_numbers:
+        raise ValueError("no RefNumbers given; a query without them would read every transaction")
+    if any(not ref_number.strip() for ref_number in ref_numbers):
+        raise ValueError("a RefNumber to look for cannot be empty")
+
+
+def check_length(what: str, value: str | None, limit: int) -> None:
+    """Refuse ``value`` over ``limit`` characters; QuickBooks would (statusCode 3070), and it is never cut."""
+    if value is not None and len(value) > limit:
+        raise ValueError(f"the {what} is {len(value)} characters; QuickBooks allows at most {limit}")
+
+
+def money_text(what: str, value: Decimal) -> str:
+    """``value`` as an AMTTYPE (``amount_text``), refusing what is not a finite number of whole cents within
+    QuickBooks' 13 digits: money is never rounded here (rounded lines could unbalance a journal entry)."""
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a number, not {value}")
+    if abs(value) >= _AMOUNT_LIMIT:
+        raise ValueError(f"{what} is {value}; QuickBooks takes at most 13 digits before the point")
+    if value != value.quantize(_CENT):
+        raise ValueError(f"{what} is {value}, which has fractions of a cent")
+    return amount_text(value)
+
+
+def number_text(what: str, value: Decimal) -> str:
+    """``value`` as a QUANTYPE / PRICETYPE (``decimal_text``: at most five decimals, rounded), refusing
+    what is not a finite number within QuickBooks' 10 digits before the point."""
+    if not value.is_finite():
+        raise ValueError(f"{what} must be a number, not {value}")
+    text = decimal_text(value) if abs(value) < _PRICE_LIMIT else None
+    if text is None or abs(Decimal(text)) >= _PRICE_LIMIT:
+        raise ValueError(f"{what} is {value}; QuickBooks takes at most 10 digits before the point")
+    return text
