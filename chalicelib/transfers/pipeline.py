@@ -409,7 +409,7 @@ class SendStep:
                 continue
             if transfer_id in changed:
                 continue
-            error = self.pipeline.blocked(ctx, transfer)
+            error = self.pipeline.blocked(ctx, transfer) or self._unbuildable(ctx, transfer)
             if error is None:
                 continue
             if error.status_code in RETRYABLE_STATUS_CODES:
@@ -426,6 +426,25 @@ class SendStep:
         ports.save(changed.values())
         state["checked"] = sorted(checked | unchecked)
         state["done"] = not any(s in _OPEN for s in st.values())
+
+    def _unbuildable(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
+        """The error of a document whose request QuickBooks would refuse as it is (the builders check what
+        they can: amounts, lengths, dates), found once, before any message: it fails alone instead of
+        stopping every conversation at the building of its request."""
+        for index, part in enumerate(self.pipeline.parts(transfer)):
+            if has_part(transfer, part.key):
+                continue
+            try:
+                self.pipeline.build_add(ctx, transfer, part, part_tag(transfer.id, index, part))
+            except ValueError as exc:
+                return TransferError(
+                    code="document_refused",
+                    message=str(exc),
+                    explanation="QuickBooks would refuse this document as it is, so it was not sent.",
+                    fix="Correct the document in the source application and send it again (the new version "
+                    "replaces this one).",
+                )
+        return None
 
     @staticmethod
     def _set_open_parts(st: dict[str, str], transfer_id: str, status: str) -> None:

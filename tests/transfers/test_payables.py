@@ -274,3 +274,17 @@ def test_a_receivables_line_without_its_customer_fails_with_the_fix(
     error = admin.transfer(transfer_id)["error"]
     assert error["code"] == "journal_line_needs_entity" and "organization" in error["fix"]
     assert len(company.journal_entries) == 0
+
+
+def test_a_bill_quickbooks_would_refuse_fails_alone(client: Any, admin: Admin, setup: dict[str, Any]) -> None:
+    company = QuickBooksCompany.sample()
+    below_zero = bill(20, {"id": "V-20", "name": "Refund Corp"}, item_lines=[])
+    below_zero["expense_lines"] = [{"account": "Office Supplies", "amount": "-50.00"}]
+    refused = enqueue(admin, "bills", below_zero)["id"]
+    fine = enqueue(admin, "bills", bill(21, {"id": "V-21", "name": "Fine Supplies"}))["id"]
+
+    assert connect(client, setup["qwc"], setup["password"], company).run().outcome == "completed"
+
+    error = admin.transfer(refused)["error"]
+    assert error["code"] == "document_refused" and "negative bill" in error["message"]
+    assert admin.transfer(fine)["status"] == "transferred"
