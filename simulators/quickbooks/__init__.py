@@ -6,6 +6,12 @@ request document (rejecting, as QuickBooks does, any document that is not valid 
 Invoices added by requests are in ``company.invoices``, bills in ``company.bills``, journal entries in
 ``company.journal_entries``, time records in ``company.time_records`` (``company.time_tracking()`` lists
 them by name); ``pay_invoice`` records a customer's payment, ``pay_bill`` a payment to a vendor.
+Inventory (while ``inventory_on``): inventory parts (``ItemInventory``) join the items list,
+``PurchaseOrder``s are in ``company.purchase_orders``, ``ItemReceipt``s (which receive against purchase
+order lines, a ``Receiving`` each) in ``company.item_receipts``, ``InventoryAdjustment``s in
+``company.inventory_adjustments``; bills and item receipts (both a ``VendorPurchase`` with ``ExpenseLine``s
+and ``ItemLine``s) bring stock in, invoices take it out, and ``company.on_hand(name)`` and
+``company.inventory_part(name)`` tell a test where a part stands.
 """
 
 from simulators.quickbooks.bills import (
@@ -14,8 +20,6 @@ from simulators.quickbooks.bills import (
     BillPayment,
     BillPaymentCheck,
     BillPaymentCreditCard,
-    ExpenseLine,
-    ItemLine,
 )
 from simulators.quickbooks.company import QuickBooksCompany
 from simulators.quickbooks.entities import (
@@ -46,8 +50,12 @@ from simulators.quickbooks.entities import (
     Vendor,
 )
 from simulators.quickbooks.errors import QbXmlParseError, Status
+from simulators.quickbooks.inventory_adjustments import InventoryAdjustment, InventoryAdjustmentLine
+from simulators.quickbooks.item_receipts import ItemReceipt
 from simulators.quickbooks.journal_entries import JournalEntry, JournalLine
 from simulators.quickbooks.lists import ListStore, NameInUseError
+from simulators.quickbooks.purchase_orders import PurchaseOrder, PurchaseOrderLine, Receiving
+from simulators.quickbooks.purchases import ExpenseLine, ItemLine, VendorPurchase
 from simulators.quickbooks.time_tracking import TimeEntry, TimeTracking
 from simulators.quickbooks.transactions import (
     Application,
@@ -55,6 +63,7 @@ from simulators.quickbooks.transactions import (
     Invoice,
     InvoiceLine,
     ReceivePayment,
+    StockMove,
     Transaction,
     TxnStore,
 )
@@ -75,6 +84,8 @@ __all__ = [
     "Earning",
     "Employee",
     "ExpenseLine",
+    "InventoryAdjustment",
+    "InventoryAdjustmentLine",
     "Invoice",
     "InvoiceLine",
     "Item",
@@ -82,6 +93,7 @@ __all__ = [
     "ItemLine",
     "ItemNonInventory",
     "ItemOtherCharge",
+    "ItemReceipt",
     "ItemSalesTax",
     "ItemService",
     "JournalEntry",
@@ -91,14 +103,18 @@ __all__ = [
     "NameInUseError",
     "OtherName",
     "PayrollItemWage",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
     "QbXmlParseError",
     "QuickBooksCompany",
     "ReceivePayment",
+    "Receiving",
     "SalesAndPurchase",
     "SalesOrPurchase",
     "SalesTaxCode",
     "StandardTerms",
     "Status",
+    "StockMove",
     "Template",
     "Terms",
     "TimeEntry",
@@ -108,4 +124,5 @@ __all__ = [
     "TreeObject",
     "TxnStore",
     "Vendor",
+    "VendorPurchase",
 ]

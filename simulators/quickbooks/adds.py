@@ -85,6 +85,11 @@ class Add(RequestHandler, Generic[R]):
         """How QuickBooks names the new record in a 3140 message ("Customer", "Invoice")."""
         return self.aggregate_tag.removesuffix("Add")
 
+    def check_allowed(self, company: QuickBooksCompany) -> None:
+        """Raise ``StatusError`` when the company file's preferences turn off what this Add needs
+        (inventory for an inventory part ...); every Add is allowed unless its subclass says."""
+        return None
+
     @abstractmethod
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> R:
         """The new (not yet stamped) record; raise ``StatusError`` for bad references or values."""
@@ -95,6 +100,7 @@ class Add(RequestHandler, Generic[R]):
 
     def handle(self, request: etree._Element, company: QuickBooksCompany) -> Reply:
         """Build, save and return the new record."""
+        self.check_allowed(company)
         # The schema makes the aggregate mandatory, and the company validated the document.
         aggregate = request.find(self.aggregate_tag)
         assert aggregate is not None

@@ -31,14 +31,13 @@ rule with, the code is the simulator's choice, marked (chosen):
   asks for a vendor credit instead; 3210 is the code for a value its rules refuse, so the bridge reports a
   fault in the document rather than retrying). A zero bill is allowed, and counts as paid.
 
-Inventory quantities are not changed by a bill's item lines (the simulator keeps no stock movements); the
-amount does post to the item's asset account.
+An item line buying an inventory part brings its quantity into stock and moves the part's average cost,
+as an item receipt does (``purchases``); its amount posts to the part's asset account.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,110 +45,28 @@ from typing import TYPE_CHECKING, ClassVar
 
 from lxml import etree
 
-from simulators.quickbooks.adds import TxnAdd
 from simulators.quickbooks.entities import (
     ZERO,
     Account,
     Address,
-    Customer,
-    Item,
-    ItemInventory,
-    ItemSalesTax,
     ListObject,
-    SalesOrPurchase,
     StandardTerms,
     Terms,
-    TrackingClass,
     Vendor,
     address,
     ref,
 )
-from simulators.quickbooks.errors import StatusError, invalid_value, missing_element
-from simulators.quickbooks.fields import Field, amount, compact, day, flag, price, quantity, text
-from simulators.quickbooks.handlers import (
-    child_text,
-    is_active,
-    read_address,
-    read_date,
-    read_decimal,
-    reject_unhandled_children,
-    resolve_ref,
-)
+from simulators.quickbooks.errors import StatusError, invalid_value
+from simulators.quickbooks.fields import Field, amount, compact, day, flag, text
+from simulators.quickbooks.handlers import child_text, is_active, read_address, read_date, resolve_ref
 from simulators.quickbooks.invoices import due_date
-from simulators.quickbooks.transactions import BalanceHolder, Transaction, TxnStore, credit, debit, to_cents
+from simulators.quickbooks.purchases import PurchaseAdd, VendorPurchase
+from simulators.quickbooks.transactions import BalanceHolder, Transaction, TxnStore, credit, debit
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
 
-_LINE_REFERRER = "Bill line"
-_EXPENSE_LINE_TAGS = frozenset({"AccountRef", "Amount", "Memo", "CustomerRef", "ClassRef", "BillableStatus"})
-_ITEM_LINE_TAGS = frozenset(
-    {"ItemRef", "Desc", "Quantity", "Cost", "Amount", "CustomerRef", "ClassRef", "BillableStatus"}
-)
-_COST_PLACES = Decimal("0.00001")  # PRICETYPE keeps five decimals
 NEGATIVE_TOTAL = "A bill cannot have a negative total. Enter a vendor credit instead."
-
-
-@dataclass(kw_only=True, eq=False)
-class ExpenseLine:
-    """An expense line of a bill: an amount charged to an account."""
-
-    account: Account
-    amount: Decimal
-    memo: str | None = None
-    customer: Customer | None = None
-    class_: TrackingClass | None = None
-    billable_status: str | None = None  # Billable, NotBillable, HasBeenBilled
-    txn_line_id: str = field(default="", init=False)
-
-    def to_field(self) -> Field:
-        """The ``ExpenseLineRet`` element."""
-        return (
-            "ExpenseLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("AccountRef", self.account),
-                amount("Amount", self.amount),
-                text("Memo", self.memo),
-                ref("CustomerRef", self.customer),
-                ref("ClassRef", self.class_),
-                text("BillableStatus", self.billable_status),
-            ),
-        )
-
-
-@dataclass(kw_only=True, eq=False)
-class ItemLine:
-    """An item line of a bill: an item bought, its quantity, cost and amount; ``account`` is where the
-    purchase posts (the item's expense, or for inventory its asset account)."""
-
-    item: Item
-    account: Account
-    amount: Decimal
-    desc: str | None = None
-    quantity: Decimal | None = None
-    cost: Decimal | None = None
-    customer: Customer | None = None
-    class_: TrackingClass | None = None
-    billable_status: str | None = None
-    txn_line_id: str = field(default="", init=False)
-
-    def to_field(self) -> Field:
-        """The ``ItemLineRet`` element."""
-        return (
-            "ItemLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("ItemRef", self.item),
-                text("Desc", self.desc),
-                quantity("Quantity", self.quantity),
-                price("Cost", self.cost),
-                amount("Amount", self.amount),
-                ref("CustomerRef", self.customer),
-                ref("ClassRef", self.class_),
-                text("BillableStatus", self.billable_status),
-            ),
-        )
 
 
 @dataclass(eq=False)
@@ -162,36 +79,16 @@ class BillApplication:
 
 
 @dataclass(kw_only=True, eq=False)
-class Bill(Transaction):
+class Bill(VendorPurchase):
     """A bill from a vendor: what the company owes for its lines, less what was paid."""
 
     ret_tag: ClassVar[str] = "BillRet"
     txn_type: ClassVar[str] = "Bill"
 
-    vendor: Vendor
     vendor_address: Address | None = None
-    ap_account: Account | None = None
     due_date: date | None = None
     terms: Terms | None = None
-    memo: str | None = None
-    expense_lines: list[ExpenseLine] = field(default_factory=list)
-    item_lines: list[ItemLine] = field(default_factory=list)
     applications: list[BillApplication] = field(default_factory=list, init=False, repr=False)
-
-    @property
-    def lines(self) -> list[ExpenseLine | ItemLine]:
-        """Every line: expense lines first, as they come in the Ret."""
-        return [*self.expense_lines, *self.item_lines]
-
-    def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
-
-    @property
-    def total(self) -> Decimal:
-        """The sum of all lines: what the bill asks for (AmountDue)."""
-        return sum((line.amount for line in self.lines), ZERO)
 
     @property
     def paid_amount(self) -> Decimal:
@@ -208,29 +105,13 @@ class Bill(Transaction):
         """QuickBooks counts a bill with nothing left to pay as paid (a zero bill included)."""
         return self.open_amount <= 0
 
-    @property
-    def accounts(self) -> tuple[Account, ...]:
-        """Accounts Payable and every account a line posts to, each once."""
-        found = [self.ap_account, *(line.account for line in self.lines)]
-        return tuple(dict.fromkeys(account for account in found if account is not None))
-
-    @property
-    def entities(self) -> tuple[ListObject, ...]:
-        """The vendor."""
-        return (self.vendor,)
-
-    def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
-        """The vendor is owed the total, Accounts Payable grows by it; each line debits its account."""
-        changes: list[tuple[BalanceHolder, Decimal]] = [(self.vendor, self.total)]
-        changes += credit(self.ap_account, self.in_home_currency(self.total))
-        for line in self.lines:
-            changes += debit(line.account, self.in_home_currency(line.amount))
-        return changes
-
     def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
         """The BillRet children in schema order."""
         linked_txns = (
-            [application.payment.link_field(application.amount) for application in self.applications]
+            [
+                application.payment.link_field("AMTTYPE", -application.amount)
+                for application in self.applications
+            ]
             if linked
             else []
         )
@@ -282,20 +163,6 @@ class BillPayment(Transaction):
         home = self.in_home_currency(self.total_amount)
         changes: list[tuple[BalanceHolder, Decimal]] = [(self.vendor, -self.total_amount)]
         return changes + debit(self.ap_account, home) + credit(self.paid_from, home)
-
-    def link_field(self, applied: Decimal) -> Field:
-        """The ``LinkedTxn`` a bill shows for this payment: the amount applied, negative."""
-        return (
-            "LinkedTxn",
-            compact(
-                ("TxnID", self.txn_id),
-                ("TxnType", self.txn_type),
-                day("TxnDate", self.txn_date),
-                text("RefNumber", self.ref_number),
-                ("LinkType", "AMTTYPE"),
-                amount("Amount", -applied),
-            ),
-        )
 
     def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
         """The Ret children in schema order; ``lines`` are the AppliedToTxnRet."""
@@ -370,10 +237,11 @@ class BillPaymentCreditCard(BillPayment):
         return "CreditCardAccountRef"
 
 
-class BillAdd(TxnAdd[Bill]):
+class BillAdd(PurchaseAdd[Bill]):
     """``BillAddRq``: records a bill and answers with its BillRet, lines included."""
 
     request_tag = "BillAddRq"
+    line_referrer = "Bill line"
     handled = frozenset(
         {
             "VendorRef",
@@ -396,17 +264,8 @@ class BillAdd(TxnAdd[Bill]):
 
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> Bill:
         """The bill the aggregate describes, completed as QuickBooks completes it."""
-        vendor = resolve_ref(
-            aggregate, "VendorRef", company.vendors, self.missing(Vendor.kind_label), usable=is_active
-        )
-        assert vendor is not None  # the schema requires VendorRef
-        ap_account = resolve_ref(
-            aggregate,
-            "APAccountRef",
-            company.accounts,
-            self.missing("AP Account"),
-            usable=lambda found: found.is_active and found.account_type == "AccountsPayable",
-        )
+        vendor = self.vendor(aggregate, company)
+        ap_account = self.ap_account(aggregate, company)
         txn_date = read_date(aggregate, "TxnDate") or company.today
         terms = (
             resolve_ref(
@@ -423,114 +282,13 @@ class BillAdd(TxnAdd[Bill]):
             currency=currency,
             exchange_rate=None if currency is None else Decimal(1),
             vendor_address=read_address(aggregate, "VendorAddress") or vendor.vendor_address,
-            ap_account=ap_account or company.default_ap_account,
+            ap_account=ap_account,
             due_date=read_date(aggregate, "DueDate") or due_date(terms, txn_date),
             terms=terms,
             memo=child_text(aggregate, "Memo"),
-            expense_lines=[
-                self._expense_line(line, company) for line in aggregate.iterfind("ExpenseLineAdd")
-            ],
-            item_lines=[self._item_line(line, company) for line in aggregate.iterfind("ItemLineAdd")],
+            expense_lines=[self.expense_line(line, company) for line in aggregate.iterfind("ExpenseLineAdd")],
+            item_lines=[self.item_line(line, company) for line in aggregate.iterfind("ItemLineAdd")],
         )
         if bill.total < 0:
             raise StatusError(invalid_value("AmountDue", f"{bill.total:.2f}", NEGATIVE_TOTAL))
         return bill
-
-    def _expense_line(self, element: etree._Element, company: QuickBooksCompany) -> ExpenseLine:
-        reject_unhandled_children(element, _EXPENSE_LINE_TAGS, "ExpenseLineAdd")
-        account = resolve_ref(
-            element,
-            "AccountRef",
-            company.accounts,
-            self.missing(Account.kind_label, _LINE_REFERRER),
-            usable=is_active,
-        )
-        if account is None:
-            raise StatusError(missing_element("AccountRef"))
-        customer, class_ = self._line_customer_and_class(element, company)
-        return ExpenseLine(
-            account=account,
-            amount=to_cents(read_decimal(element, "Amount") or ZERO),
-            memo=child_text(element, "Memo"),
-            customer=customer,
-            class_=class_,
-            billable_status=billable_status(element, customer),
-        )
-
-    def _item_line(self, element: etree._Element, company: QuickBooksCompany) -> ItemLine:
-        reject_unhandled_children(element, _ITEM_LINE_TAGS, "ItemLineAdd")
-        item = resolve_ref(
-            element,
-            "ItemRef",
-            company.items,
-            self.missing("Item", _LINE_REFERRER),
-            # A sales tax item is what the company charges, never something it buys.
-            usable=lambda found: found.is_active and not isinstance(found, ItemSalesTax),
-        )
-        if item is None:
-            raise StatusError(missing_element("ItemRef"))
-        default_desc, default_cost, account = purchase_side(item)
-        count = read_decimal(element, "Quantity")
-        cost = read_decimal(element, "Cost")
-        total = read_decimal(element, "Amount")
-        if cost is None and total is None:
-            cost = default_cost
-        if total is None:
-            total = (Decimal(1) if count is None else count) * (cost or ZERO)
-        elif cost is None and count:
-            cost = (total / count).quantize(_COST_PLACES)
-        customer, class_ = self._line_customer_and_class(element, company)
-        return ItemLine(
-            item=item,
-            account=account,
-            amount=to_cents(total),
-            desc=child_text(element, "Desc") or default_desc,
-            quantity=count,
-            cost=cost,
-            customer=customer,
-            class_=class_,
-            billable_status=billable_status(element, customer),
-        )
-
-    def _line_customer_and_class(
-        self, element: etree._Element, company: QuickBooksCompany
-    ) -> tuple[Customer | None, TrackingClass | None]:
-        customer = resolve_ref(
-            element,
-            "CustomerRef",
-            company.customers,
-            self.missing(Customer.kind_label, _LINE_REFERRER),
-            usable=is_active,
-        )
-        class_ = resolve_ref(
-            element,
-            "ClassRef",
-            company.classes,
-            self.missing(TrackingClass.kind_label, _LINE_REFERRER),
-            usable=is_active,
-        )
-        return customer, class_
-
-
-def billable_status(element: etree._Element, customer: Customer | None) -> str | None:
-    """A line's BillableStatus: as given (Billable only with a customer to bill, else 3150 naming
-    CustomerRef), else Billable for a line with a customer and nothing for one without."""
-    given = child_text(element, "BillableStatus")
-    if given:
-        if given == "Billable" and customer is None:
-            raise StatusError(missing_element("CustomerRef"))
-        return given
-    return "Billable" if customer is not None else None
-
-
-def purchase_side(item: Item) -> tuple[str | None, Decimal | None, Account]:
-    """What a purchase line takes from its item: description, cost, and the account it posts to (an
-    item sold or bought has one account for both; a bought-and-resold item its expense account; an
-    inventory item its asset account)."""
-    if isinstance(item, ItemInventory):
-        return item.purchase_desc, item.purchase_cost, item.asset_account
-    assert not isinstance(item, ItemSalesTax)  # refused before
-    pricing = item.pricing
-    if isinstance(pricing, SalesOrPurchase):
-        return pricing.desc, pricing.price, pricing.account
-    return pricing.purchase_desc, pricing.purchase_cost, pricing.expense_account

@@ -38,6 +38,7 @@ from simulators.quickbooks.entities import (
     DateDrivenTerms,
     Employee,
     Item,
+    ItemInventory,
     ItemSalesTax,
     ListObject,
     OtherName,
@@ -62,10 +63,18 @@ from simulators.quickbooks.errors import (
 )
 from simulators.quickbooks.handlers import Reply, RequestHandler, response_tag
 from simulators.quickbooks.hcp import HCP_QUERIES
+from simulators.quickbooks.inventory import ItemInventoryAdd
+from simulators.quickbooks.inventory_adjustments import (
+    InventoryAdjustment,
+    InventoryAdjustmentAdd,
+    ItemFilter,
+)
 from simulators.quickbooks.invoices import InvoiceAdd
+from simulators.quickbooks.item_receipts import ItemReceipt, ItemReceiptAdd
 from simulators.quickbooks.journal_entries import JournalEntry, JournalEntryAdd
 from simulators.quickbooks.lists import ListStore, NameInUseError, Stamper
 from simulators.quickbooks.locales import locale_for
+from simulators.quickbooks.purchase_orders import PurchaseOrder, PurchaseOrderAdd
 from simulators.quickbooks.queries import AccountTypeFilter, IteratorRegistry, ListQuery
 from simulators.quickbooks.sample import populate
 from simulators.quickbooks.time_tracking import TimeEntry, TimeTracking, TimeTrackingAdd, TimeTrackingQuery
@@ -104,6 +113,7 @@ _HANDLERS: dict[str, RequestHandler] = {
         ListQuery("EmployeeQueryRq", lambda company: company.employees),
         ListQuery("OtherNameQueryRq", lambda company: company.other_names),
         ListQuery("ItemQueryRq", lambda company: company.items),
+        ListQuery("ItemInventoryQueryRq", lambda company: company.items, kinds=(ItemInventory,)),
         ListQuery("CurrencyQueryRq", lambda company: company.currencies),
         ListQuery("TemplateQueryRq", lambda company: company.templates),
         TxnQuery(
@@ -112,6 +122,9 @@ _HANDLERS: dict[str, RequestHandler] = {
         TxnQuery("ReceivePaymentQueryRq", lambda company: company.payments),
         TxnQuery("BillQueryRq", lambda company: company.bills, [PaidStatusFilter()], has_linked_txns=True),
         TxnQuery("JournalEntryQueryRq", lambda company: company.journal_entries),
+        TxnQuery("PurchaseOrderQueryRq", lambda company: company.purchase_orders, has_linked_txns=True),
+        TxnQuery("ItemReceiptQueryRq", lambda company: company.item_receipts, has_linked_txns=True),
+        TxnQuery("InventoryAdjustmentQueryRq", lambda company: company.inventory_adjustments, [ItemFilter()]),
         TimeTrackingQuery(),
         AccountAdd(),
         ClassAdd(),
@@ -119,10 +132,14 @@ _HANDLERS: dict[str, RequestHandler] = {
         VendorAdd(),
         ItemServiceAdd(),
         ItemNonInventoryAdd(),
+        ItemInventoryAdd(),
         InvoiceAdd(),
         BillAdd(),
         JournalEntryAdd(),
         TimeTrackingAdd(),
+        PurchaseOrderAdd(),
+        ItemReceiptAdd(),
+        InventoryAdjustmentAdd(),
     )
 }
 # A fault waiting for the next request of its tag: the status it answers that request with.
@@ -146,8 +163,11 @@ class QuickBooksCompany:
     JournalEntryAdd, time records with TimeTrackingAdd requests (while ``time_tracking_on``;
     ``time_tracking()`` lists them for tests); ``pay_invoice`` and ``unpay_invoice`` stand for a bookkeeper
     receiving (or deleting) payments, ``pay_bill`` and ``unpay_bill`` for one paying a vendor's bill (or
-    deleting the payment). ``sample()`` builds a realistic small-business file; ``lock_list`` and
-    ``fail_next`` inject faults.
+    deleting the payment). While ``inventory_on``, ItemInventoryAdd adds inventory parts, PurchaseOrderAdd
+    purchase orders, ItemReceiptAdd item receipts (receiving against purchase order lines) and
+    InventoryAdjustmentAdd inventory adjustments; bills and item receipts bring stock in, invoices take it
+    out (``on_hand`` and ``inventory_part`` tell a test where a part stands). ``sample()`` builds a
+    realistic small-business file; ``lock_list`` and ``fail_next`` inject faults.
     """
 
     company_file: str = SAMPLE_COMPANY_FILE
@@ -180,6 +200,9 @@ class QuickBooksCompany:
     bills: TxnStore[Bill] = field(init=False)
     bill_payments: TxnStore[BillPayment] = field(init=False)
     journal_entries: TxnStore[JournalEntry] = field(init=False)
+    purchase_orders: TxnStore[PurchaseOrder] = field(init=False)
+    item_receipts: TxnStore[ItemReceipt] = field(init=False)
+    inventory_adjustments: TxnStore[InventoryAdjustment] = field(init=False)
 
     requests_seen: list[str] = field(default_factory=list, init=False, repr=False)
     iterators: IteratorRegistry = field(default_factory=IteratorRegistry, init=False, repr=False)
@@ -206,6 +229,9 @@ class QuickBooksCompany:
         self.bills = TxnStore("Bill")
         self.bill_payments = TxnStore("BillPayment")
         self.journal_entries = TxnStore("JournalEntry")
+        self.purchase_orders = TxnStore("PurchaseOrder")
+        self.item_receipts = TxnStore("ItemReceipt")
+        self.inventory_adjustments = TxnStore("InventoryAdjustment")
 
     @classmethod
     def sample(
@@ -319,11 +345,14 @@ class QuickBooksCompany:
         return element
 
     def record(self, txn: X) -> X:
-        """Enter a new transaction: stamp it and its lines, file it, and post it to the balances."""
+        """Enter a new transaction: stamp it and its lines, file it, post it to the balances and move
+        the stock of the inventory parts it buys, sells or adjusts."""
         self._stamper.stamp_txn(txn)
         txn.stamp_lines(self._stamper.next_txn_id)
         self._txn_store_for(txn).insert(txn)
         self._post(txn, Decimal(1))
+        for move in txn.stock_moves():
+            move.item.move_stock(move.quantity, move.unit_cost)
         return txn
 
     def find_invoices(self, *, ref_number: str) -> list[Invoice]:
@@ -349,6 +378,47 @@ class QuickBooksCompany:
     def find_journal_entries_by_external_guid(self, guid: str) -> list[JournalEntry]:
         """Every journal entry carrying this ExternalGUID, oldest first."""
         return self.journal_entries.with_external_guid(guid)
+
+    def find_purchase_orders(self, *, ref_number: str) -> list[PurchaseOrder]:
+        """Every purchase order with this RefNumber (ignoring case), oldest first."""
+        return self.purchase_orders.with_ref_number(ref_number)
+
+    def find_purchase_orders_by_external_guid(self, guid: str) -> list[PurchaseOrder]:
+        """Every purchase order carrying this ExternalGUID, oldest first."""
+        return self.purchase_orders.with_external_guid(guid)
+
+    def find_item_receipts(self, *, ref_number: str) -> list[ItemReceipt]:
+        """Every item receipt with this RefNumber (ignoring case), oldest first."""
+        return self.item_receipts.with_ref_number(ref_number)
+
+    def find_item_receipts_by_external_guid(self, guid: str) -> list[ItemReceipt]:
+        """Every item receipt carrying this ExternalGUID, oldest first."""
+        return self.item_receipts.with_external_guid(guid)
+
+    def find_inventory_adjustments(self, *, ref_number: str) -> list[InventoryAdjustment]:
+        """Every inventory adjustment with this RefNumber (ignoring case), oldest first."""
+        return self.inventory_adjustments.with_ref_number(ref_number)
+
+    def find_inventory_adjustments_by_external_guid(self, guid: str) -> list[InventoryAdjustment]:
+        """Every inventory adjustment carrying this ExternalGUID, oldest first."""
+        return self.inventory_adjustments.with_external_guid(guid)
+
+    def inventory_part(self, full_name: str) -> ItemInventory:
+        """The inventory part with this FullName (ignoring case); ``KeyError`` when no item has it or
+        the item is of another kind."""
+        item = self.items.find(full_name)
+        if not isinstance(item, ItemInventory):
+            raise KeyError(f"the company file has no inventory part {full_name!r}")
+        return item
+
+    def on_hand(self, full_name: str) -> Decimal:
+        """The quantity on hand of the inventory part with this FullName (see ``inventory_part``)."""
+        return self.inventory_part(full_name).quantity_on_hand
+
+    def touch(self, record: ListObject | Transaction) -> None:
+        """Mark ``record`` as changed by the transaction just recorded, in the same instant (an item
+        receipt changes the purchase orders it receives against)."""
+        self._stamper.touch(record, tick=False)
 
     def time_tracking(self, *, external_guid: str | None = None) -> list[TimeEntry]:
         """Every time record in the company file, oldest first, as ``TimeEntry``s (references by name);
@@ -573,6 +643,12 @@ class QuickBooksCompany:
             return self.bill_payments
         if isinstance(txn, JournalEntry):
             return self.journal_entries
+        if isinstance(txn, PurchaseOrder):
+            return self.purchase_orders
+        if isinstance(txn, ItemReceipt):
+            return self.item_receipts
+        if isinstance(txn, InventoryAdjustment):
+            return self.inventory_adjustments
         raise TypeError(f"no store holds {type(txn).__name__}")
 
     def _post(self, txn: Transaction, sign: Decimal) -> None:

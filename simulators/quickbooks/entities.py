@@ -30,6 +30,7 @@ from simulators.quickbooks.fields import (
 
 _UNSTAMPED = datetime(1970, 1, 1, tzinfo=UTC)
 ZERO = Decimal("0.00")
+_PRICE_PLACES = Decimal("0.00001")  # PRICETYPE keeps five decimals
 
 
 @dataclass(kw_only=True, eq=False)
@@ -737,6 +738,20 @@ class ItemInventory(TreeObject):
     average_cost: Decimal = ZERO
     quantity_on_order: Decimal = Decimal(0)
     quantity_on_sales_order: Decimal = Decimal(0)
+    external_guid: str | None = None
+
+    def move_stock(self, quantity: Decimal, unit_cost: Decimal | None = None) -> None:
+        """Stock comes in (``quantity`` above zero) or goes out (below zero); QuickBooks lets it go negative.
+
+        Stock bought (``unit_cost`` given) moves the average cost to the mean of what is on hand and
+        what comes in, weighted by quantity; stock sold or adjusted moves at the average cost, which it
+        leaves as it is. A negative quantity on hand has no value to weigh.
+        """
+        if unit_cost is not None and quantity > 0:
+            held = max(self.quantity_on_hand, Decimal(0))
+            value = held * self.average_cost + quantity * unit_cost
+            self.average_cost = (value / (held + quantity)).quantize(_PRICE_PLACES)
+        self.quantity_on_hand += quantity
 
     def ret_fields(self) -> list[Field]:
         """The ItemInventoryRet children in schema order."""
@@ -758,9 +773,10 @@ class ItemInventory(TreeObject):
             ref("AssetAccountRef", self.asset_account),
             quantity("ReorderPoint", self.reorder_point),
             quantity("QuantityOnHand", self.quantity_on_hand),
-            amount("AverageCost", self.average_cost),
+            price("AverageCost", self.average_cost),
             quantity("QuantityOnOrder", self.quantity_on_order),
             quantity("QuantityOnSalesOrder", self.quantity_on_sales_order),
+            text("ExternalGUID", self.external_guid),
         )
 
 

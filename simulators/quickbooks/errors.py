@@ -175,3 +175,9 @@ def feature_not_enabled() -> Status:
 def invalid_iterator(iterator_id: str) -> Status:
     """3391: the iteratorID is unknown, used up, or belonged to an earlier QBWC session."""
     return Status(3391, "Error", f'The iteratorID "{iterator_id}" is not valid.')
+
+
+def object_not_found(value: str) -> Status:
+    """3120: an ID the request gives (a TxnID or TxnLineID to link to ...) names nothing QuickBooks can
+    use there."""
+    return Status(3120, "Error", f'Object "{value}" specified in the request cannot be found.')

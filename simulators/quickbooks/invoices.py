@@ -45,7 +45,7 @@ from simulators.quickbooks.handlers import (
     reject_unhandled_children,
     resolve_ref,
 )
-from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore, to_cents
+from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore, priced, to_cents
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -54,7 +54,6 @@ _LINE_REFERRER = "Invoice line"
 _LINE_TAGS = frozenset(
     {"ItemRef", "Desc", "Quantity", "Rate", "ClassRef", "Amount", "ServiceDate", "SalesTaxCodeRef"}
 )
-_RATE_PLACES = Decimal("0.00001")  # PRICETYPE keeps five decimals
 _TRAILING_NUMBER = re.compile(r"(.*?)(\d+)")
 
 
@@ -177,14 +176,9 @@ class InvoiceAdd(TxnAdd[Invoice]):
         )
         default_desc, default_rate, default_code = _item_defaults(item)
         count = read_decimal(element, "Quantity")
-        rate = read_decimal(element, "Rate")
-        amount = read_decimal(element, "Amount")
-        if rate is None and amount is None:
-            rate = default_rate
-        if amount is None:
-            amount = to_cents((Decimal(1) if count is None else count) * (rate or ZERO))
-        elif rate is None and count:
-            rate = (amount / count).quantize(_RATE_PLACES)
+        rate, amount = priced(
+            count, read_decimal(element, "Rate"), read_decimal(element, "Amount"), default_rate
+        )
         return InvoiceLine(
             item=item,
             amount=amount,
@@ -264,7 +258,7 @@ def _day_of_month(year: int, month: int, day: int) -> date:
 
 
 def next_ref_number(txns: TxnStore[Any]) -> str:
-    """The RefNumber QuickBooks proposes for a new invoice (or journal entry): the last one's, with its
+    """The RefNumber QuickBooks proposes for a new invoice (or journal entry, or purchase order): the last one's, with its
     number counted up (keeping leading zeros and any prefix), or "1" for the first."""
     last = txns[-1].ref_number if len(txns) else None
     match = _TRAILING_NUMBER.fullmatch(last or "")

@@ -109,14 +109,17 @@ class ListFilter:
         """Whether the query names its elements by ListID or FullName."""
         return bool(self.list_ids or self.full_names)
 
-    def explicit(self, store: ListStore[Any]) -> tuple[list[ListObject], list[str]]:
-        """The named elements found, in the order asked for, and the names/IDs that were not."""
+    def explicit(
+        self, store: ListStore[Any], kinds: tuple[type[ListObject], ...] = (ListObject,)
+    ) -> tuple[list[ListObject], list[str]]:
+        """The named elements (of ``kinds``) found, in the order asked for, and the names/IDs that were
+        not."""
         found: list[ListObject] = []
         missing: list[str] = []
         lookups = [(list_id, store.get(list_id)) for list_id in self.list_ids]
         lookups += [(full_name, store.find(full_name)) for full_name in self.full_names]
         for asked, element in lookups:
-            if element is None:
+            if element is None or not isinstance(element, kinds):
                 missing.append(asked)
             elif element not in found:
                 found.append(element)
@@ -280,17 +283,22 @@ class PagedQuery(RequestHandler, ABC):
 
 
 class ListQuery(PagedQuery):
-    """Answers a list query request (``CustomerQueryRq``, ``TermsQueryRq`` ...) from one list."""
+    """Answers a list query request (``CustomerQueryRq``, ``TermsQueryRq`` ...) from one list; with
+    ``kinds``, only from its elements of those kinds (``ItemInventoryQueryRq`` reads the inventory parts
+    of the items list, and a ListID or FullName of another kind of item is one it cannot find)."""
 
     def __init__(
         self,
         request_tag: str,
         select: Callable[[QuickBooksCompany], ListStore[Any]],
         kind_filters: Sequence[KindFilter] = (),
+        *,
+        kinds: tuple[type[ListObject], ...] = (ListObject,),
     ) -> None:
         super().__init__(request_tag, _GENERIC_TAGS.union(*(kind.tags for kind in kind_filters)))
         self._store = select
         self._kind_filters = tuple(kind_filters)
+        self._kinds = kinds
 
     def list_label(self, company: QuickBooksCompany) -> str:
         """The list the query reads."""
@@ -300,9 +308,13 @@ class ListQuery(PagedQuery):
         """The named elements (500 when some are missing), or those the filters match (1 for none)."""
         query = ListFilter.from_request(request, company.local_tz)
         if query.is_explicit:
-            matches, missing = query.explicit(self._store(company))
+            matches, missing = query.explicit(self._store(company), self._kinds)
             return matches, not_found_warning(missing[0]) if missing else OK
-        tests = [query.matches, *kind_predicates(self._kind_filters, request)]
+        tests = [
+            lambda element: isinstance(element, self._kinds),
+            query.matches,
+            *kind_predicates(self._kind_filters, request),
+        ]
         matches = [element for element in self._store(company) if all(test(element) for test in tests)]
         return matches, OK if matches else NO_MATCH
 

@@ -31,6 +31,7 @@ from simulators.quickbooks.entities import (
     Currency,
     Customer,
     Item,
+    ItemInventory,
     ItemSalesTax,
     ListObject,
     SalesTaxCode,
@@ -57,6 +58,7 @@ from simulators.quickbooks.fields import (
 
 _UNSTAMPED = datetime(1970, 1, 1, tzinfo=UTC)
 _CENT = Decimal("0.01")
+_RATE_PLACES = Decimal("0.00001")  # PRICETYPE keeps five decimals
 # Whose balance a transaction changes: customers owe, vendors are owed, accounts hold.
 BalanceHolder: TypeAlias = Customer | Vendor | Account
 # Account types whose balance grows with debits; every other type grows with credits.
@@ -94,6 +96,21 @@ def to_cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+def priced(
+    count: Decimal | None, rate: Decimal | None, total: Decimal | None, default_rate: Decimal | None
+) -> tuple[Decimal | None, Decimal]:
+    """A line's rate (or cost) and amount as QuickBooks works them out from what the request gives: the
+    item's ``default_rate`` when it gives neither, quantity x rate (a rate alone counts once) without an
+    amount, and amount over quantity without a rate."""
+    if rate is None and total is None:
+        rate = default_rate
+    if total is None:
+        total = (Decimal(1) if count is None else count) * (rate or ZERO)
+    elif rate is None and count:
+        rate = (total / count).quantize(_RATE_PLACES)
+    return rate, to_cents(total)
+
+
 def debit(account: Account | None, value: Decimal) -> list[tuple[BalanceHolder, Decimal]]:
     """What debiting ``account`` with ``value`` does to its balance, in the account's own sign; nothing
     for an account that keeps no balance (income, expense) or no account at all."""
@@ -105,6 +122,16 @@ def debit(account: Account | None, value: Decimal) -> list[tuple[BalanceHolder, 
 def credit(account: Account | None, value: Decimal) -> list[tuple[BalanceHolder, Decimal]]:
     """What crediting ``account`` with ``value`` does to its balance (see ``debit``)."""
     return debit(account, -value)
+
+
+@dataclass(frozen=True)
+class StockMove:
+    """What a transaction does to one inventory part's stock: ``quantity`` in (above zero) or out, and for
+    stock bought the unit cost it comes in at (None: at the part's average cost)."""
+
+    item: ItemInventory
+    quantity: Decimal
+    unit_cost: Decimal | None = None
 
 
 @dataclass(kw_only=True, eq=False)
@@ -150,6 +177,26 @@ class Transaction(ABC):
         """What recording the transaction adds to customer, vendor and account balances (deleting it
         subtracts); nothing unless the type posts."""
         return []
+
+    def stock_moves(self) -> list[StockMove]:
+        """What recording the transaction does to inventory quantities; nothing unless the type moves
+        stock."""
+        return []
+
+    def link_field(self, link_type: str, value: Decimal) -> Field:
+        """The ``LinkedTxn`` another transaction shows for this one: ``link_type`` AMTTYPE for money
+        applied, QUANTYPE for quantities received; ``value`` as the other transaction shows it."""
+        return (
+            "LinkedTxn",
+            compact(
+                ("TxnID", self.txn_id),
+                ("TxnType", self.txn_type),
+                day("TxnDate", self.txn_date),
+                text("RefNumber", self.ref_number),
+                ("LinkType", link_type),
+                amount("Amount", value),
+            ),
+        )
 
     def in_home_currency(self, value: Decimal) -> Decimal:
         """``value`` converted at the transaction's exchange rate."""
@@ -315,6 +362,15 @@ class Invoice(CustomerTransaction):
         """QuickBooks counts an invoice with nothing left to pay as paid (a zero invoice included)."""
         return self.balance_remaining <= 0
 
+    def stock_moves(self) -> list[StockMove]:
+        """Each line selling an inventory part takes its quantity out of stock (a line without a quantity
+        moves none); the cost of goods sold it stands for is not posted."""
+        return [
+            StockMove(line.item, -line.quantity)
+            for line in self.lines
+            if isinstance(line.item, ItemInventory) and line.quantity is not None
+        ]
+
     @property
     def accounts(self) -> tuple[Account, ...]:
         """The receivables account the invoice posts to."""
@@ -330,7 +386,10 @@ class Invoice(CustomerTransaction):
     def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
         """The InvoiceRet children in schema order."""
         linked_txns = (
-            [application.payment.link_field(application.amount) for application in self.applications]
+            [
+                application.payment.link_field("AMTTYPE", -application.amount)
+                for application in self.applications
+            ]
             if linked
             else []
         )
@@ -405,20 +464,6 @@ class ReceivePayment(CustomerTransaction):
         if self.deposit_to is not None:
             changes.append((self.deposit_to, home))
         return changes
-
-    def link_field(self, applied: Decimal) -> Field:
-        """The ``LinkedTxn`` an invoice shows for this payment: the amount applied, negative."""
-        return (
-            "LinkedTxn",
-            compact(
-                ("TxnID", self.txn_id),
-                ("TxnType", self.txn_type),
-                day("TxnDate", self.txn_date),
-                text("RefNumber", self.ref_number),
-                ("LinkType", "AMTTYPE"),
-                amount("Amount", -applied),
-            ),
-        )
 
     def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
         """The ReceivePaymentRet children in schema order; ``lines`` are the AppliedToTxnRet."""

@@ -1,12 +1,15 @@
 """Transaction queries (``InvoiceQueryRq``, ``ReceivePaymentQueryRq``, ``BillQueryRq``,
-``JournalEntryQueryRq``): one ``TxnQuery`` per request.
+``JournalEntryQueryRq``, ``PurchaseOrderQueryRq``, ``ItemReceiptQueryRq``,
+``InventoryAdjustmentQueryRq``): one ``TxnQuery`` per request.
 
 All transaction queries of qbXML 13.0 share one grammar: explicit ``TxnID``s, ``RefNumber``s or
 ``RefNumberCaseSensitive``s, or filters (``MaxReturned``, ``ModifiedDateRangeFilter`` or
 ``TxnDateRangeFilter``, ``EntityFilter``, ``AccountFilter``, ``RefNumberFilter`` or
-``RefNumberRangeFilter``, ``CurrencyFilter``) plus a few kind-specific ones (``PaidStatus`` on invoices and bills). ``EntityFilter`` names customers,
-vendors, employees or Other Names (one name space): an invoice matches its customer, a bill its vendor, a
-journal entry any entity on its lines; ``AccountFilter`` matches any account the transaction posts to.
+``RefNumberRangeFilter``, ``CurrencyFilter``) plus a few kind-specific ones (``PaidStatus`` on invoices
+and bills, ``ItemFilter`` on inventory adjustments). ``EntityFilter`` names customers, vendors, employees
+or Other Names (one name space): an invoice matches its customer, a bill, purchase order or item receipt
+its vendor, a journal entry any entity on its lines; ``AccountFilter`` matches any account the
+transaction posts to.
 The simulator answers:
 
 * explicit TxnIDs/RefNumbers: the transactions found, in the order asked for; a RefNumber that several
@@ -15,8 +18,9 @@ The simulator answers:
   or more objects cannot be found" in any query, and the list queries here already answer missing
   ListIDs and FullNames that way, so a transaction query behaves the same;
 * filters that match nothing: statusCode 1 (Info), not an error; matches come in the order recorded;
-* ``IncludeLineItems`` (false by default) adds the lines, ``IncludeLinkedTxns`` (false by default, invoices
-  and bills only) the payments linked to each invoice or bill;
+* ``IncludeLineItems`` (false by default) adds the lines, ``IncludeLinkedTxns`` (false by default, invoices,
+  bills, purchase orders and item receipts only) the transactions linked to each: payments to invoices and
+  bills, item receipts to purchase orders and the other way round;
 * paging with ``MaxReturned`` and iterators exactly as for list queries (``queries.PagedQuery``).
 """
 

@@ -1,0 +1,326 @@
+"""Purchase orders (``PurchaseOrderAddRq``, ``PurchaseOrderQueryRq``): what the company has ordered from a
+vendor and is still waiting for.
+
+A purchase order posts nothing (no balance changes), but each line ordering an inventory part raises the
+part's quantity on order by its quantity. Item receipts linked to its lines (``item_receipts``) raise
+each line's ``ReceivedQuantity`` and lower the part's quantity on order again by what was still open;
+the order ``IsFullyReceived`` once every line has all it ordered (a line without a quantity orders
+nothing to receive). QuickBooks fills in what a PurchaseOrderAdd leaves out, and so does the simulator:
+the vendor's address and terms, the next RefNumber (QuickBooks numbers purchase orders as it numbers
+invoices), a line's description and rate from its item's purchase side, its amount as quantity x rate.
+
+References must name active elements, else 3140 naming the kind as other Adds answer: ``VendorRef`` a
+vendor, ``TermsRef`` terms, ``ClassRef`` a class, on a line (the "Purchase Order line") ``ItemRef`` an
+item that can be bought (not a sales tax item), ``CustomerRef`` a customer or job. While inventory is off
+QuickBooks refuses purchase orders with 3250 (one preference turns on both, see ``inventory``).
+
+PurchaseOrderRet: ``LinkedTxn`` (with ``IncludeLinkedTxns``) lists each item receipt received against
+the order, ``LinkType`` QUANTYPE, with the amount it received on the order's lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from lxml import etree
+
+from simulators.quickbooks.adds import TxnAdd
+from simulators.quickbooks.entities import (
+    ZERO,
+    Address,
+    Customer,
+    Item,
+    ItemInventory,
+    ItemSalesTax,
+    ListObject,
+    StandardTerms,
+    Terms,
+    TrackingClass,
+    Vendor,
+    address,
+    address_block,
+    ref,
+)
+from simulators.quickbooks.errors import StatusError, missing_element
+from simulators.quickbooks.fields import Field, amount, compact, day, flag, price, quantity, text
+from simulators.quickbooks.handlers import (
+    child_text,
+    is_active,
+    read_address,
+    read_date,
+    read_decimal,
+    reject_unhandled_children,
+    resolve_ref,
+)
+from simulators.quickbooks.inventory import require_inventory
+from simulators.quickbooks.invoices import next_ref_number
+from simulators.quickbooks.purchases import purchase_side
+from simulators.quickbooks.transactions import Transaction, TxnStore, priced
+
+if TYPE_CHECKING:
+    from simulators.quickbooks.company import QuickBooksCompany
+
+_LINE_REFERRER = "Purchase Order line"
+_LINE_TAGS = frozenset(
+    {"ItemRef", "Desc", "Quantity", "Rate", "ClassRef", "Amount", "CustomerRef", "ServiceDate"}
+)
+
+
+@dataclass(kw_only=True, eq=False)
+class PurchaseOrderLine:
+    """One line of a purchase order: an item ordered, how many at what rate, and how many came in."""
+
+    item: Item | None
+    amount: Decimal
+    desc: str | None = None
+    quantity: Decimal | None = None
+    rate: Decimal | None = None
+    class_: TrackingClass | None = None
+    customer: Customer | None = None
+    service_date: date | None = None
+    received_quantity: Decimal = Decimal(0)
+    is_manually_closed: bool = False
+    txn_line_id: str = field(default="", init=False)
+
+    @property
+    def open_quantity(self) -> Decimal:
+        """How many are still to come in (never below zero: more may come in than were ordered)."""
+        return max((self.quantity or Decimal(0)) - self.received_quantity, Decimal(0))
+
+    @property
+    def is_fully_received(self) -> bool:
+        """Whether nothing is still to come in (a closed line waits for nothing)."""
+        return self.is_manually_closed or self.open_quantity == 0
+
+    def receive(self, count: Decimal) -> None:
+        """``count`` came in against this line: it is received, and no longer on order for the part."""
+        if isinstance(self.item, ItemInventory):
+            self.item.quantity_on_order -= min(count, self.open_quantity)
+        self.received_quantity += count
+
+    def to_field(self) -> Field:
+        """The ``PurchaseOrderLineRet`` element."""
+        return (
+            "PurchaseOrderLineRet",
+            compact(
+                ("TxnLineID", self.txn_line_id),
+                ref("ItemRef", self.item),
+                text("Desc", self.desc),
+                quantity("Quantity", self.quantity),
+                price("Rate", self.rate),
+                ref("ClassRef", self.class_),
+                amount("Amount", self.amount),
+                ref("CustomerRef", self.customer),
+                day("ServiceDate", self.service_date),
+                quantity("ReceivedQuantity", self.received_quantity),
+                flag("IsManuallyClosed", self.is_manually_closed),
+            ),
+        )
+
+
+@dataclass(eq=False)
+class Receiving:
+    """What one item receipt received against one purchase order line, and what that came to."""
+
+    receipt: Transaction
+    order: PurchaseOrder
+    order_line: PurchaseOrderLine
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(kw_only=True, eq=False)
+class PurchaseOrder(Transaction):
+    """An order to a vendor; it posts nothing."""
+
+    ret_tag: ClassVar[str] = "PurchaseOrderRet"
+    txn_type: ClassVar[str] = "PurchaseOrder"
+
+    vendor: Vendor
+    lines: list[PurchaseOrderLine]
+    class_: TrackingClass | None = None
+    vendor_address: Address | None = None
+    ship_address: Address | None = None
+    terms: Terms | None = None
+    due_date: date | None = None
+    expected_date: date | None = None
+    fob: str | None = None
+    memo: str | None = None
+    vendor_msg: str | None = None
+    is_manually_closed: bool = False
+    receivings: list[Receiving] = field(default_factory=list, init=False, repr=False)
+
+    def stamp_lines(self, next_id: Callable[[], str]) -> None:
+        """Give each line its TxnLineID."""
+        for line in self.lines:
+            line.txn_line_id = next_id()
+
+    def line(self, txn_line_id: str) -> PurchaseOrderLine | None:
+        """The line with this TxnLineID."""
+        return next((line for line in self.lines if line.txn_line_id == txn_line_id), None)
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the line amounts."""
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def is_fully_received(self) -> bool:
+        """Whether every line has all it ordered."""
+        return all(line.is_fully_received for line in self.lines)
+
+    @property
+    def entities(self) -> tuple[ListObject, ...]:
+        """The vendor."""
+        return (self.vendor,)
+
+    def ret_fields(self, *, lines: bool = True, linked: bool = True) -> list[Field]:
+        """The PurchaseOrderRet children in schema order."""
+        received: dict[Transaction, Decimal] = {}
+        for receiving in self.receivings:
+            received[receiving.receipt] = received.get(receiving.receipt, ZERO) + receiving.amount
+        links = (
+            [receipt.link_field("QUANTYPE", value) for receipt, value in received.items()] if linked else []
+        )
+        return compact(
+            *self._stamp_fields(),
+            ref("VendorRef", self.vendor),
+            ref("ClassRef", self.class_),
+            day("TxnDate", self.txn_date),
+            text("RefNumber", self.ref_number),
+            address("VendorAddress", self.vendor_address),
+            address_block("VendorAddressBlock", self.vendor_address),
+            address("ShipAddress", self.ship_address),
+            address_block("ShipAddressBlock", self.ship_address),
+            ref("TermsRef", self.terms),
+            day("DueDate", self.due_date),
+            day("ExpectedDate", self.expected_date),
+            text("FOB", self.fob),
+            amount("TotalAmount", self.total),
+            *self._currency_fields("TotalAmountInHomeCurrency", self.total),
+            flag("IsManuallyClosed", self.is_manually_closed),
+            flag("IsFullyReceived", self.is_fully_received),
+            text("Memo", self.memo),
+            text("VendorMsg", self.vendor_msg),
+            text("ExternalGUID", self.external_guid),
+            *links,
+            *(line.to_field() for line in (self.lines if lines else ())),
+        )
+
+
+class PurchaseOrderAdd(TxnAdd[PurchaseOrder]):
+    """``PurchaseOrderAddRq``: records a purchase order and answers with its PurchaseOrderRet."""
+
+    request_tag = "PurchaseOrderAddRq"
+    handled = frozenset(
+        {
+            "VendorRef",
+            "ClassRef",
+            "TxnDate",
+            "RefNumber",
+            "VendorAddress",
+            "ShipAddress",
+            "TermsRef",
+            "DueDate",
+            "ExpectedDate",
+            "FOB",
+            "Memo",
+            "VendorMsg",
+            "ExternalGUID",
+            "PurchaseOrderLineAdd",
+        }
+    )
+
+    def check_allowed(self, company: QuickBooksCompany) -> None:
+        """3250 while inventory and purchase orders are off."""
+        require_inventory(company)
+
+    def store(self, company: QuickBooksCompany) -> TxnStore[PurchaseOrder]:
+        """The company's purchase orders."""
+        return company.purchase_orders
+
+    def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> PurchaseOrder:
+        """The purchase order the aggregate describes, completed as QuickBooks completes it."""
+        vendor = resolve_ref(
+            aggregate, "VendorRef", company.vendors, self.missing(Vendor.kind_label), usable=is_active
+        )
+        if vendor is None:
+            # The schema lets VendorRef out; QuickBooks cannot order from nobody.
+            raise StatusError(missing_element("VendorRef"))
+        currency = company.home_currency  # vendors here deal in the home currency
+        return PurchaseOrder(
+            vendor=vendor,
+            txn_date=read_date(aggregate, "TxnDate") or company.today,
+            ref_number=child_text(aggregate, "RefNumber") or next_ref_number(company.purchase_orders),
+            external_guid=child_text(aggregate, "ExternalGUID"),
+            currency=currency,
+            exchange_rate=None if currency is None else Decimal(1),
+            class_=resolve_ref(
+                aggregate,
+                "ClassRef",
+                company.classes,
+                self.missing(TrackingClass.kind_label),
+                usable=is_active,
+            ),
+            vendor_address=read_address(aggregate, "VendorAddress") or vendor.vendor_address,
+            ship_address=read_address(aggregate, "ShipAddress"),
+            terms=resolve_ref(
+                aggregate, "TermsRef", company.terms, self.missing(StandardTerms.kind_label), usable=is_active
+            )
+            or vendor.terms,
+            due_date=read_date(aggregate, "DueDate"),
+            expected_date=read_date(aggregate, "ExpectedDate"),
+            fob=child_text(aggregate, "FOB"),
+            memo=child_text(aggregate, "Memo"),
+            vendor_msg=child_text(aggregate, "VendorMsg"),
+            lines=[self._line(line, company) for line in aggregate.iterfind("PurchaseOrderLineAdd")],
+        )
+
+    def save(self, record: PurchaseOrder, company: QuickBooksCompany) -> None:
+        """Record the order; what its lines order of inventory parts is now on order."""
+        super().save(record, company)
+        for line in record.lines:
+            if isinstance(line.item, ItemInventory) and line.quantity is not None:
+                line.item.quantity_on_order += line.quantity
+
+    def _line(self, element: etree._Element, company: QuickBooksCompany) -> PurchaseOrderLine:
+        reject_unhandled_children(element, _LINE_TAGS, "PurchaseOrderLineAdd")
+        item = resolve_ref(
+            element,
+            "ItemRef",
+            company.items,
+            self.missing("Item", _LINE_REFERRER),
+            # A sales tax item is what the company charges, never something it buys.
+            usable=lambda found: found.is_active and not isinstance(found, ItemSalesTax),
+        )
+        default_desc, default_rate = (None, None) if item is None else purchase_side(item)[:2]
+        count = read_decimal(element, "Quantity")
+        rate, total = priced(
+            count, read_decimal(element, "Rate"), read_decimal(element, "Amount"), default_rate
+        )
+        return PurchaseOrderLine(
+            item=item,
+            amount=total,
+            desc=child_text(element, "Desc") or default_desc,
+            quantity=count,
+            rate=rate,
+            class_=resolve_ref(
+                element,
+                "ClassRef",
+                company.classes,
+                self.missing(TrackingClass.kind_label, _LINE_REFERRER),
+                usable=is_active,
+            ),
+            customer=resolve_ref(
+                element,
+                "CustomerRef",
+                company.customers,
+                self.missing(Customer.kind_label, _LINE_REFERRER),
+                usable=is_active,
+            ),
+            service_date=read_date(element, "ServiceDate"),
+        )
