@@ -1,4 +1,4 @@
-"""Connector routes: settings, the conversation log, transcripts, the QuickBooks lists read."""
+"""Connector routes: settings, the conversation log, transcripts, the QuickBooks lists and inventory read."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from chalicelib.admin.connectors import (
     patch_connector,
     request_list_refresh,
 )
+from chalicelib.admin.inventory import INVENTORY_PAGE_DEFAULT, INVENTORY_PAGE_MAX, inventory_page
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
-from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.api.http import (
+    api_route,
+    json_response,
+    limit_param,
+    parse_body,
+    query_params,
+    require_scope,
+)
 from chalicelib.clock import iso
 from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
 from chalicelib.domain.conversation import Conversation
@@ -124,6 +132,16 @@ def qb_list(connector_id: str, list_name: str) -> Response:
     if stored is None:
         return json_response({"read_at": None, "entries": []})
     return json_response({"read_at": stored.read_at, "entries": stored.entries})
+
+
+@bp.route("/api/connectors/{connector_id}/inventory", methods=["GET"], authorizer=bearer_token)
+@api_route
+def inventory(connector_id: str) -> Response:
+    # The admin scope, as the QuickBooks lists: both are the company file's own data, read by conversations.
+    require_scope(bp, "admin")
+    params = query_params(bp, {"limit", "cursor"})
+    limit = limit_param(params, default=INVENTORY_PAGE_DEFAULT, maximum=INVENTORY_PAGE_MAX)
+    return json_response(inventory_page(get_store(), connector_id, limit=limit, cursor=params.get("cursor")))
 
 
 @bp.route("/api/connectors/{connector_id}/refresh-lists", methods=["POST"], authorizer=bearer_token)

@@ -79,6 +79,30 @@ def refuse_xml_incompatible_text(raw: bytes | str) -> None:
     )
 
 
+def query_params(blueprint: Blueprint, allowed: set[str]) -> dict[str, str]:
+    """The request's query parameters; 422 naming any this route does not know (a typo is never ignored)."""
+    params: dict[str, str] = dict(blueprint.current_request.query_params or {})
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise InvalidInput(f"unknown query parameter(s): {', '.join(unknown)}", code="unknown_parameter")
+    return params
+
+
+def limit_param(params: dict[str, str], *, default: int, maximum: int) -> int:
+    """The ``limit`` query parameter (a page size); 422 unless a whole number from 1 to ``maximum``."""
+    try:
+        limit = int(params.get("limit", str(default)))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= maximum:
+        raise InvalidInput(
+            f"limit must be a whole number from 1 to {maximum}",
+            code="validation_failed",
+            details=[{"field": "limit"}],
+        )
+    return limit
+
+
 def require_scope(blueprint: Blueprint, scope: str) -> None:
     """403 unless the caller's token has ``scope`` (``admin`` may do everything)."""
     context = blueprint.current_request.context.get("authorizer") or {}

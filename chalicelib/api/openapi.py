@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from chalicelib.admin.inventory import INVENTORY_PAGE_DEFAULT, INVENTORY_PAGE_MAX
 from chalicelib.domain.api_token import ApiToken, ApiTokenCreate
 from chalicelib.domain.connector import Connector, ConnectorCreate, ConnectorPatch
 from chalicelib.domain.conversation import Conversation
@@ -191,6 +192,26 @@ class QbList(BaseModel):
 
     read_at: str | None
     entries: list[QbListEntry]
+
+
+class InventoryItem(BaseModel):
+    """One inventory part as QuickBooks reported it (``average_cost`` null when it reported none)."""
+
+    list_id: str
+    full_name: str
+    quantity_on_hand: float
+    average_cost: float | None
+
+
+class InventoryAnswer(BaseModel):
+    """One page of the default connector's last complete inventory read, parts in full-name order
+    (case-insensitive); ``read_at`` null and no items before any read; pass ``next_cursor`` as ``cursor`` for
+    the next page (null: the last page)."""
+
+    read_at: str | None
+    count: int
+    items: list[InventoryItem]
+    next_cursor: str | None
 
 
 class ListsRefreshRequested(BaseModel):
@@ -512,6 +533,24 @@ TRANSFER_QUERY: tuple[Mapping[str, Any], ...] = (
     },
 )
 
+INVENTORY_QUERY: tuple[Mapping[str, Any], ...] = (
+    {
+        "name": "limit",
+        "description": "Page size.",
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": INVENTORY_PAGE_MAX,
+            "default": INVENTORY_PAGE_DEFAULT,
+        },
+    },
+    {
+        "name": "cursor",
+        "description": "The `next_cursor` of the previous page.",
+        "schema": {"type": "string"},
+    },
+)
+
 NO_STORE = {"Cache-Control": "no-store: the answer carries a secret shown once."}
 _C = "/api/connectors/{connector_id}"
 _USER = _C + "/users/{username}"
@@ -556,6 +595,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", _C + "/qb-lists/{list_name}", "A list read from QuickBooks", "admin",
               {200: Answer("The list as the last conversation read it.", QbList)}, errors=(404,),
               tag="connectors"),
+    Operation("GET", _C + "/inventory", "On-hand quantities in QuickBooks", "admin",
+              {200: Answer("The last complete read of every inventory part, one page.", InventoryAnswer)},
+              errors=(404, 409, 422), query=INVENTORY_QUERY, tag="connectors",
+              description="Read in every conversation of the default connector while its `purchase_orders` "
+                          "switch is on. Another connector: 409 `inventory_on_default_connector_only`; a cursor "
+                          "of an older read: 409 `inventory_read_again`; unknown query parameters, a bad "
+                          "`limit` or a cursor this API did not give out: 422."),
     Operation("POST", _C + "/refresh-lists", "Re-read the QuickBooks lists", "admin",
               {202: Answer("The next conversation reads the lists again.", ListsRefreshRequested)},
               errors=(404,), tag="connectors"),

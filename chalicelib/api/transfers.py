@@ -6,7 +6,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
-from chalicelib.api.http import api_route, json_response, parse_body, require_scope
+from chalicelib.api.http import api_route, json_response, limit_param, parse_body, query_params, require_scope
 from chalicelib.clock import epoch, iso
 from chalicelib.domain.transfer import TRANSFER_STATUSES
 from chalicelib.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
@@ -92,10 +92,7 @@ def kind_view(kind: TransferKind) -> dict[str, object]:
 @api_route
 def list_transfers() -> Response:
     require_scope(bp, "source")
-    params: dict[str, str] = dict(bp.current_request.query_params or {})
-    unknown = sorted(set(params) - {"connector_id", "kind", "status", "limit", "cursor", "conversation"})
-    if unknown:
-        raise InvalidInput(f"unknown query parameter(s): {', '.join(unknown)}", code="unknown_parameter")
+    params = query_params(bp, {"connector_id", "kind", "status", "limit", "cursor", "conversation"})
     if params.get("kind") and registry.find(params["kind"]) is None:
         slugs = ", ".join(k.slug for k in registry.kinds())
         raise InvalidInput(
@@ -107,16 +104,7 @@ def list_transfers() -> Response:
             code="validation_failed",
             details=[{"field": "status"}],
         )
-    try:
-        limit = int(params.get("limit", "50"))
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= 200:
-        raise InvalidInput(
-            "limit must be a whole number from 1 to 200",
-            code="validation_failed",
-            details=[{"field": "limit"}],
-        )
+    limit = limit_param(params, default=50, maximum=200)
     conversation = params.get("conversation")
     if conversation is not None:
         if len(params.keys() & {"connector_id", "kind", "status"}):

@@ -18,7 +18,7 @@ const MAPPING_FIELDS = {
 
 const state = {
   connectors: [], current: null, mappingKind: null, transfersNext: null, kinds: null,
-  transcriptConversation: null, transfersConversation: null,
+  transcriptConversation: null, transfersConversation: null, inventoryNext: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -268,10 +268,11 @@ async function openDetail(connectorId) {
   $("detail-pending-text").textContent = pending
     ? `QuickBooks Web Connector now reports the company file ${pending}. Nothing is sent until you accept it.` : "";
   $("detail-pending").hidden = !pending;
-  for (const id of ["password-box", "download-box", "mapping-editor", "preview-box"]) $(id).hidden = true;
+  for (const id of ["password-box", "download-box", "mapping-editor", "preview-box", "inventory-panel"]) $(id).hidden = true;
   $("datalists").replaceChildren(); // a newer conversation may have read newer lists
   $("detail").hidden = false;
-  await Promise.all([loadUsers(), loadNaming()]);
+  // Only the default connector's company file has its inventory read (the API answers 409 for the others).
+  await Promise.all([loadUsers(), loadNaming(), state.current.is_default ? loadInventory(false) : null]);
   $("detail").scrollIntoView({ block: "start" });
   $("detail-title").setAttribute("tabindex", "-1");
   $("detail-title").focus();
@@ -462,6 +463,31 @@ async function preview() {
   $("preview-box").hidden = false;
 }
 
+// --- inventory (default connector only) -------------------------------------------------------------------
+
+const INVENTORY_PAGE = 200;
+
+async function loadInventory(more) {
+  const params = new URLSearchParams({ limit: String(INVENTORY_PAGE) });
+  if (more && state.inventoryNext) params.set("cursor", state.inventoryNext);
+  const data = await api("GET", connectorPath(`/inventory?${params}`));
+  const body = $("inventory-grid").tBodies[0];
+  const rows = data.items.map((i) => el("tr", {},
+    el("th", { scope: "row" }, i.full_name),
+    el("td", { className: "number" }, i.quantity_on_hand),
+    el("td", { className: "number" }, i.average_cost === null ? "not reported" : i.average_cost)));
+  if (more) body.append(...rows);
+  else body.replaceChildren(...rows);
+  $("inventory-read").textContent = data.read_at
+    ? `Read from QuickBooks ${when(data.read_at)}: ${data.count} inventory part(s).`
+    : "No inventory read yet: it is read in every conversation of this connector while "
+      + "'Transfer Purchase Orders & Sync Inventory' is on.";
+  $("inventory-table").hidden = !data.read_at;
+  state.inventoryNext = data.next_cursor;
+  $("inventory-more").hidden = !data.next_cursor;
+  $("inventory-panel").hidden = false;
+}
+
 // --- routing: organizations (invoices) and resources (timesheets, expense reports) ----------------------
 // One id at a time, looked up or changed by its own API call, so the page works the same for any number of
 // routes.
@@ -592,6 +618,7 @@ function start() {
   $("mapping-save").addEventListener("click", guarded(saveMapping));
   $("naming-form").addEventListener("submit", guarded(saveNaming));
   $("preview").addEventListener("click", guarded(preview));
+  $("inventory-more").addEventListener("click", guarded(() => loadInventory(true)));
   $("route-kind").addEventListener("change", routeKindChanged);
   routeKindChanged(); // a reload may have kept the choice
   $("route-lookup").addEventListener("click", guarded(lookUpRoute));

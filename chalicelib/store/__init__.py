@@ -10,6 +10,7 @@ from typing import Any
 
 from chalicelib.store.connectors import ConnectorRepository
 from chalicelib.store.conversations import ConversationRepository, TranscriptRepository
+from chalicelib.store.inventory import InventoryRepository
 from chalicelib.store.mappings import MappingRepository
 from chalicelib.store.notices import NoticeRepository
 from chalicelib.store.qb_lists import QbListRepository
@@ -38,6 +39,7 @@ class Store:
         self.routes = RouteRepository(table)
         self.mappings = MappingRepository(table, routes=self.routes)
         self.notices = NoticeRepository(table)
+        self.inventory = InventoryRepository(table)
 
     def ping(self) -> None:
         """One cheap read that fails when the table cannot be reached."""

@@ -24,6 +24,8 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | old organization routes  | META                       | ORG_ROUTES                 |                      |                             |
 | transfer                 | TRANSFER#<id>              | TRANSFER                   | see below            | see below                   |
 | customer link            | CONNECTOR#<id>             | CUSTOMER#<org id>          |                      |                             |
+| inventory: current read  | CONNECTOR#<id>             | INVENTORY                  |                      |                             |
+| inventory part (slot)    | CONNECTOR#<id>             | INVENTORY#<slot>#<ListID>  | INVENTORY#<id>       | <read id>#<name>#<ListID>   |
 
 Transfers use GSI1 as a sparse work index: ``QUEUE#<connector>`` (queued, in flight, failed and still to retry)
 or ``SYNC#<connector>`` (transferred invoices whose paid date is followed), sorted by time; other statuses
@@ -31,6 +33,9 @@ carry no GSI1 key and drop out of it. GSI2 lists every transfer: ``TRANSFERS`` /
 
 - Last 10 conversations of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with CONV#``, newest first.
 - Users of a connector: query GSI1 ``CONNECTOR#<id>`` / ``begins_with USER#``.
+- Inventory (default connector): the current read's parts in name order: query GSI1 ``INVENTORY#<id>`` /
+  ``begins_with <read id>#`` (``store/inventory.py``: two slots, so a read in progress never hides the last
+  one; parts QuickBooks stopped reporting expire by ``ttl``).
 - Routes: one item per routed organization (invoices) or resource (timesheets, expense reports) naming its
   ``connector_id``; no item: the default connector. Enqueue reads one by key (GetItem, cached 10 s per id per
   process, so a re-route reaches documents enqueued at most 10 s later); there is no cap on their number.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,8 +9,16 @@ from typing import Any
 
 from chalicelib.clock import parse_iso
 from chalicelib.domain.transfer import PENDING_STATUSES, CustomerLink, Transfer
-from chalicelib.errors import ConcurrentUpdate, InvalidInput, NotFound
-from chalicelib.store.dynamodb import batch_get, is_conditional_failure, plain, strip_keys
+from chalicelib.errors import ConcurrentUpdate, NotFound
+from chalicelib.store.dynamodb import (
+    batch_get,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    is_conditional_failure,
+    plain,
+    strip_keys,
+)
 
 _INDEX_KEYS = ("GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
 
@@ -139,7 +146,7 @@ class TransferRepository:
         ids = [str(item["transfer_id"]) for item in page.get("Items", [])]
         found = self.get_many(ids)
         last = page.get("LastEvaluatedKey")
-        next_cursor = _encode_cursor({"PK": last["PK"], "SK": last["SK"]}) if last else None
+        next_cursor = encode_cursor({"PK": last["PK"], "SK": last["SK"]}) if last else None
         return TransferPage([found[i] for i in ids if i in found], next_cursor)
 
     def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]:
@@ -217,7 +224,7 @@ class TransferRepository:
         if len(found) > limit or last:
             tail = found[min(limit, len(found)) - 1] if found else None
             if tail is not None:
-                next_cursor = _encode_cursor({k: tail[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK")})
+                next_cursor = encode_cursor({k: tail[k] for k in ("PK", "SK", "GSI2PK", "GSI2SK")})
         return TransferPage(transfers, next_cursor)
 
 
@@ -241,10 +248,7 @@ def _conversation_link(transfer: Transfer) -> dict[str, Any] | None:
 
 
 def _decode_link_cursor(cursor: str, conversation_id: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError as exc:
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+    key = decode_cursor(cursor)
     if (
         not isinstance(key, dict)
         or set(key) != {"PK", "SK"}
@@ -253,19 +257,12 @@ def _decode_link_cursor(cursor: str, conversation_id: str) -> dict[str, Any]:
         or not key["SK"].startswith("TRANSFER#")
         or len(key["SK"]) > 200
     ):
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor")
+        raise invalid_cursor()
     return key
 
 
-def _encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
 def _decode_cursor(cursor: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError as exc:
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor") from exc
+    key = decode_cursor(cursor)
     # Only the shape this API gives out reaches DynamoDB: a well-formed but crafted key (other types, another
     # partition, values over the key size limit) would otherwise fail there as a 500.
     if (
@@ -276,7 +273,7 @@ def _decode_cursor(cursor: str) -> dict[str, Any]:
         or key["SK"] != "TRANSFER"
         or not key["PK"].startswith("TRANSFER#")
     ):
-        raise InvalidInput("the cursor is not one this API gave out", code="invalid_cursor")
+        raise invalid_cursor()
     return key
 
 

@@ -249,6 +249,9 @@ def test_answers_conform_to_the_document(
     api.call("GET", c + "/conversations", **ids)
     api.call("GET", "/api/conversations/{conversation_id}/transcript", conversation_id="nope")  # 404
     api.call("GET", c + "/qb-lists/{list_name}", list_name="items", **ids)
+    api.call("GET", c + "/inventory", **ids)
+    api.call("GET", c + "/inventory", connector_id=other["id"])  # 409: not the default connector
+    api.call("GET", c + "/inventory?limit=0", **ids)  # 422
     api.call("POST", c + "/refresh-lists", **ids)
     user = api.call("POST", c + "/users", {"username": "office-pc"}, **ids)
     assert "password" in user and "password_hash" not in user
