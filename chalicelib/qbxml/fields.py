@@ -1,6 +1,9 @@
 """Field writers and checks the qbXML request builders share: references, IncludeRetElement, dates,
-ExternalGUIDs, RefNumbers, lengths and QuickBooks' number formats. Each refuses (``ValueError``) what QuickBooks
-would refuse, saying why, so no request that would fail leaves."""
+ExternalGUIDs, RefNumbers, lengths, item names and QuickBooks' number formats. Each refuses (``ValueError``)
+what QuickBooks would refuse, saying why, so no request that would fail leaves.
+
+``child_decimal`` is the one reader here: the numbers an answer's ``...Ret`` carries (QUANTYPE, PRICETYPE,
+AMTTYPE), which the parsers next to the builders share."""
 
 from __future__ import annotations
 
@@ -13,12 +16,16 @@ from lxml import etree
 
 from chalicelib.qbxml.document import append_text_element
 from chalicelib.qbxml.invoices import Ref, amount_text, decimal_text
+from chalicelib.qbxml.responses import QbResponseError, child_text
 
 MEMO_MAX_LENGTH = 4095
+# An item's Name in every item kind's Add: one level of its full name.
+ITEM_NAME_MAX_LENGTH = 31
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # GUIDTYPE in the braced form the bridge stamps (chalicelib.domain.transfer.external_guid).
 _GUID = re.compile(r"\{[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
 _CENT = Decimal("0.01")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 # AMTTYPE has at most 13 digits before the point, PRICETYPE and QUANTYPE 10.
 _AMOUNT_LIMIT = Decimal(10) ** 13
 _PRICE_LIMIT = Decimal(10) ** 10
@@ -107,3 +114,37 @@ def number_text(what: str, value: Decimal) -> str:
     if text is None or abs(Decimal(text)) >= _PRICE_LIMIT:
         raise ValueError(f"{what} is {value}; QuickBooks takes at most 10 digits before the point")
     return text
+
+
+def quantity_text(what: str, value: Decimal) -> str:
+    """``value`` as a QUANTYPE (at most 10 digits before the point and 5 after) for a count of goods, which
+    is never below zero. Unlike ``number_text`` a sixth decimal is refused, not rounded: a rounded count
+    would order, receive or set on hand a different quantity than was asked for."""
+    text = number_text(what, value)
+    if value < 0:
+        raise ValueError(f"{what} is {value}; a quantity of goods cannot be negative")
+    if Decimal(text) != value:
+        raise ValueError(f"{what} is {value}; QuickBooks takes at most five decimals")
+    return text
+
+
+def check_item_name(name: str) -> None:
+    """Refuse an item ``Name`` QuickBooks would not take: empty, over 31 characters, or holding ``:`` (the
+    separator of the full name's levels; the levels above go in ``ParentRef``)."""
+    if not name.strip():
+        raise ValueError("an item needs a name")
+    if ":" in name:
+        raise ValueError(f"the item name {name!r} holds a ':'; pass the levels above it as parent")
+    check_length("item name", name, ITEM_NAME_MAX_LENGTH)
+
+
+def child_decimal(element: etree._Element, name: str) -> Decimal | None:
+    """The number in ``element``'s child ``name`` (any qbXML number type); None when the child is absent or
+    empty. A child that is not a plain number raises ``QbResponseError``: an answer misread as a quantity
+    would be worse than one refused."""
+    text = child_text(element, name)
+    if text is None or not text.strip():
+        return None
+    if not _NUMBER.fullmatch(text.strip()):
+        raise QbResponseError(f"<{name}> is not a number: {text!r}")
+    return Decimal(text.strip())
