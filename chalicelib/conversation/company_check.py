@@ -125,6 +125,19 @@ def check_company(
                 f"tracking, or turn off the connector's transfer of {labels.lower()}.",
             )
         )
+    stocked = [k for k in kinds if k.inventory]
+    if stocked and not company.is_using_inventory:
+        blocked.update(k.slug for k in stocked)
+        issues.append(
+            Issue(
+                code="inventory_off",
+                message="Purchase orders and inventory sync are enabled but inventory is turned off in the "
+                "QuickBooks company file.",
+                fix="In QuickBooks, Edit > Preferences > Items & Inventory > Company Preferences: turn on "
+                '"Inventory and purchase orders are active", or turn off the connector\'s transfer of purchase '
+                "orders and inventory.",
+            )
+        )
     return CheckOutcome(to_create=to_create, issues=issues, blocked=blocked)
 
 

@@ -114,7 +114,8 @@ def finished_status(
     if unsuccessful:
         return ConversationStatus.UNSUCCESSFUL.value
     if error_kinds:
-        named = [label for kind, label in labels.items() if kind in error_kinds]
+        # Two kinds may share a label (receipts and levels are both "Inventory Sync"): named once.
+        named = list(dict.fromkeys(label for kind, label in labels.items() if kind in error_kinds))
         named += sorted(kind for kind in error_kinds if kind not in labels)
         return f"{ConversationStatus.FINISHED_WITH_ERRORS.value}: {', '.join(named)}"
     if has_configuration_issues:

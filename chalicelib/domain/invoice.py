@@ -43,9 +43,11 @@ class Organization(StrictModel):
 
 
 class InvoiceLine(StrictModel):
-    """One line: a billing code (-> a QuickBooks item), quantity and rate, or a fixed amount."""
+    """One line: a billing code (-> a QuickBooks item) or a product (-> its inventory part, else a non-inventory
+    part), quantity and rate, or a fixed amount."""
 
-    billing_code: str = Field(min_length=1, max_length=200)
+    billing_code: str | None = Field(default=None, min_length=1, max_length=200)
+    product: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4095)
     quantity: Money | None = None
     rate: Money | None = None
@@ -56,6 +58,8 @@ class InvoiceLine(StrictModel):
 
     @model_validator(mode="after")
     def _priced(self) -> InvoiceLine:
+        if (self.billing_code is None) == (self.product is None):
+            raise ValueError("a line names a billing_code or a product, not both and not neither")
         if self.rate is None and self.amount is None:
             raise ValueError("a line needs a rate or an amount")
         return self

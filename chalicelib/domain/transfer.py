@@ -90,6 +90,8 @@ class Transfer(StoredModel):
     paid_date: str | None = None
     in_flight_conversation: str | None = None  # the conversation whose message carries it (while in_flight)
     error: TransferError | None = None
+    # What went through but deserves a look (a product QuickBooks does not have, left out of a levels sync).
+    warnings: list[str] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="before")

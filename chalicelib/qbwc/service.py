@@ -223,6 +223,10 @@ class WebConnectorService:
                 kinds[kind.slug] = {"send": send, "sync": sync}
         if not (lists_due or kinds):
             return None
+        for kind in registry.enabled(connector):
+            # Reads that ride along (on-hand quantities) run in every conversation that happens anyway.
+            if registry.refreshes(kind, connector):
+                kinds.setdefault(kind.slug, {"send": False, "sync": False})["sync"] = True
         return ConversationState(lists_due=lists_due, kinds=kinds)
 
     def _retire(self, key: str, now: datetime) -> None:
@@ -292,6 +296,7 @@ class WebConnectorService:
             vendor_links=self.store.vendor_links,
             mappings=self.store.mappings,
             connectors=self.store.connectors,
+            inventory=self.store.inventory,
             max_per_conversation=self.settings.max_transfers_per_conversation,
         )
         return StepContext(
@@ -312,8 +317,13 @@ class WebConnectorService:
         )
         for slug, wanted in state.kinds.items():
             kind = registry.find(slug)
-            if kind is not None:  # a kind no longer registered has nothing to run
-                steps += kind.steps(StepsWanted(send=wanted["send"], sync=wanted["sync"]), (check,))
+            if kind is None:  # a kind no longer registered has nothing to run
+                continue
+            # The kinds it runs after, when they send in this conversation (receipts after purchase orders).
+            earlier = tuple(
+                f"{slug}.add" for slug in kind.runs_after if state.kinds.get(slug, {}).get("send")
+            )
+            steps += kind.steps(StepsWanted(send=wanted["send"], sync=wanted["sync"]), (check, *earlier))
         return ConversationEngine(state, steps, self._context(session, connector, state, now))
 
     def send_request_xml(

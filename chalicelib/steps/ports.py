@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -37,6 +37,14 @@ class MappingSource(Protocol):
     def get_naming(self, connector_id: str) -> Any: ...
 
 
+class InventorySink(Protocol):
+    """Where on-hand quantities read from QuickBooks go (one stored item per inventory part)."""
+
+    def put_page(self, connector_id: str, read_id: str, levels: Sequence[Any], *, read_at: str) -> None: ...
+
+    def complete(self, connector_id: str, read_id: str, *, read_at: str, count: int) -> None: ...
+
+
 class ConnectorUpdates(Protocol):
     def update(self, connector_id: str, fields: dict[str, Any]) -> Any: ...
 
@@ -52,6 +60,7 @@ class TransferPorts:
     mappings: MappingSource
     connectors: ConnectorUpdates
     max_per_conversation: int = 500
+    inventory: InventorySink | None = None  # None where nothing reads inventory (previews)
     dry_run: bool = False  # the preview: plan and build, write nothing
     _pending: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)
     _followed: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)

@@ -14,3 +14,4 @@ class KindRequirements:
     accounts: tuple[str, ...] = ()  # fields of the connector's ``accounts`` (AccountNames)
     sales_tax_codes: bool = False  # the tax codes and a tax agency, when the company file has sales tax on
     time_tracking: bool = False  # HCP TimeTrackingPreferences
+    inventory: bool = False  # HCP PurchasesAndVendorsPreferences/IsUsingInventory

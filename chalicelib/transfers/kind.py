@@ -46,6 +46,7 @@ class Requirements:
     accounts: tuple[str, ...] = ()  # fields of the connector's ``accounts``
     sales_tax_codes: bool = False  # the tax codes, when the company file has sales tax on
     time_tracking: bool = False  # HCP TimeTrackingPreferences
+    inventory: bool = False  # HCP PurchasesAndVendorsPreferences/IsUsingInventory
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,12 @@ class TransferKind:
     # The dry run: (summary, qbXML requests) from the connector's lists, writing nothing.
     preview: PreviewFn | None = None
     max_document_bytes: int = 300_000
+    # Kinds whose documents go first in a conversation that sends both (receipts after their purchase orders):
+    # this kind's plan waits for their send step (``<slug>.add``, the shared ``SendStep``).
+    runs_after: tuple[str, ...] = ()
+    # A read that rides along in every conversation that happens anyway on a connector for which this says
+    # True (on-hand quantities), never a conversation of its own; it runs as the kind's sync.
+    refresh: Callable[[Connector], bool] | None = None
 
     @property
     def plan_key(self) -> str:

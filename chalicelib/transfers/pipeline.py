@@ -75,7 +75,8 @@ class Pipeline(Protocol):
         """The transactions ``transfer`` becomes, in order."""
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
-        """Why ``transfer`` cannot be sent now (a customer or item it needs could not be had), or None."""
+        """Why ``transfer`` cannot be sent now (a customer or item it needs could not be had), or None; raise
+        ``DocumentWaits`` when a configuration issue found only now holds it."""
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         """The Add request of one part."""
@@ -88,8 +89,9 @@ class Pipeline(Protocol):
 
 
 class DocumentWaits(Exception):
-    """A document that cannot be sent until a configuration issue (already reported) is fixed: it is not
-    planned and stays queued, with no attempt counted."""
+    """A document that cannot be sent yet: a configuration issue (already reported) holds it, or what it
+    needs is not in QuickBooks yet (a receipt's purchase order). It is not planned and stays queued, with no
+    attempt counted; a message, when given, is noted once in its history."""
 
 
 class NothingToSend(Exception):
@@ -168,13 +170,16 @@ class PlanStep:
         self.pipeline.prepare(ctx, state, candidates)
         failed: list[Transfer] = []
         empty: list[Transfer] = []
+        waiting: list[Transfer] = []
         for transfer in candidates:
             error = unrenderable_text_error(transfer.document)
             nothing: str | None = None
             if error is None:
                 try:
                     self.pipeline.plan_document(ctx, state, transfer)
-                except DocumentWaits:
+                except DocumentWaits as exc:
+                    if _note_wait(transfer, str(exc), ctx):
+                        waiting.append(transfer)
                     continue
                 except NothingToSend as exc:
                     nothing = str(exc)
@@ -211,7 +216,7 @@ class PlanStep:
                     state["st"][tag] = "waiting" if transfer.status == "in_flight" else "ready"
         for transfer in failed:
             ctx.record_error(slug, transfer)
-        ports.save([*failed, *empty])
+        ports.save([*failed, *empty, *waiting])
         state["done"] = True
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
@@ -231,6 +236,15 @@ class PlanStep:
 
     def remaining_messages(self, state: dict[str, Any]) -> int:
         return 0 if state.get("done") else 1
+
+
+def _note_wait(transfer: Transfer, reason: str, ctx: StepContext) -> bool:
+    """Say in a queued transfer's history why it waits, once per reason; True when something was noted."""
+    note = f"waiting: {reason}"
+    if not reason or transfer.status != "queued" or (transfer.history and transfer.history[-1].note == note):
+        return False
+    requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=note)
+    return True
 
 
 # -- reconcile ------------------------------------------------------------------------------------------------
@@ -409,7 +423,14 @@ class SendStep:
                 continue
             if transfer_id in changed:
                 continue
-            error = self.pipeline.blocked(ctx, transfer) or self._unbuildable(ctx, transfer)
+            try:
+                error = self.pipeline.blocked(ctx, transfer) or self._unbuildable(ctx, transfer)
+            except DocumentWaits as exc:
+                # A configuration issue found only now (what QuickBooks has): it waits, no attempt counted.
+                requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=f"waiting: {exc}")
+                self._set_open_parts(st, transfer_id, "waiting")
+                changed[transfer_id] = transfer
+                continue
             if error is None:
                 continue
             if error.status_code in RETRYABLE_STATUS_CODES:

@@ -20,24 +20,10 @@ BUILT_IN = (
     "chalicelib.transfers.expense_reports.kind",
     "chalicelib.transfers.bills.kind",
     "chalicelib.transfers.journal_entries.kind",
+    "chalicelib.transfers.purchase_orders.kind",
+    "chalicelib.transfers.po_receipts.kind",
+    "chalicelib.transfers.inventory_levels.kind",
 )
-
-# What the company check asks for switches whose kinds are not built yet, so admins learn about missing
-# accounts before the documents arrive. A kind registered for the switch replaces its entry.
-SWITCHES_WITHOUT_KIND: dict[str, KindRequirements] = {
-    "purchase_orders": KindRequirements(
-        slug="purchase-orders",
-        label="Purchase Order",
-        accounts=(
-            "other_income",
-            "po_income",
-            "cost_of_goods_sold",
-            "inventory_adjustment",
-            "inventory_asset",
-        ),
-        sales_tax_codes=True,
-    ),
-}
 
 _kinds: dict[str, TransferKind] = {}
 _loaded = False
@@ -98,26 +84,23 @@ def may_send(user_scope: str, kind: TransferKind) -> bool:
 
 
 def requirements(connector: Connector) -> list[KindRequirements]:
-    """What the company check asks for: the enabled kinds' requirements, and those of switches whose kinds
-    are not built yet."""
-    switches = connector.transfers.model_dump()
-    found = [
+    """What the company check asks for: the enabled kinds' requirements."""
+    return [
         KindRequirements(
             slug=kind.slug,
             label=kind.label,
             accounts=kind.requirements.accounts,
             sales_tax_codes=kind.requirements.sales_tax_codes,
             time_tracking=kind.requirements.time_tracking,
+            inventory=kind.requirements.inventory,
         )
         for kind in enabled(connector)
     ]
-    built = {kind.switch for kind in kinds()}
-    found += [
-        needs
-        for switch, needs in SWITCHES_WITHOUT_KIND.items()
-        if switches.get(switch) and switch not in built
-    ]
-    return found
+
+
+def refreshes(kind: TransferKind, connector: Connector) -> bool:
+    """Whether ``kind``'s read rides along in ``connector``'s conversations (see ``TransferKind.refresh``)."""
+    return kind.refresh is not None and kind.refresh(connector)
 
 
 def sync_due(kind: TransferKind, connector: Connector, now: datetime) -> bool:

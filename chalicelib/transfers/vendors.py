@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.domain.mapping import PARTY_NAME_LIMIT, InvalidQbName, NameTooLong
+from chalicelib.domain.payables import Vendor
 from chalicelib.domain.transfer import CustomerLink, TransferError
 from chalicelib.qbxml.invoices import AddressParts
 from chalicelib.qbxml.responses import QbResponse
@@ -111,6 +112,20 @@ def prepare_vendors(ctx: StepContext, plan: dict[str, Any], keys: set[str], vend
         vendor_details={},
         vendor_links={key: link.list_id for key, link in links.items()},
     )
+
+
+def vendor_details(vendor: Vendor) -> dict[str, Any]:
+    """What a VendorAdd for a source vendor carries besides its name: company name and address."""
+    address = vendor.address.model_dump(exclude_none=True) if vendor.address else None
+    return {
+        "company_name": vendor.name[:41],
+        "address": None
+        if address is None
+        else {
+            "lines": tuple(v for k, v in address.items() if k.startswith("line")),
+            **{k: v for k, v in address.items() if not k.startswith("line")},
+        },
+    }
 
 
 def plan_vendor(plan: dict[str, Any], key: str, name: str, details: dict[str, Any], *, mapped: bool) -> None:

@@ -221,7 +221,7 @@ def test_same_user_restarting_replaces_its_old_session(client: Any, admin: Admin
 def test_missing_required_accounts_are_configuration_issues(client: Any, admin: Admin) -> None:
     connector = admin.connector(transfers={"purchase_orders": True})
     qwc, password = admin.user(connector["id"], "office-pc")
-    company = QuickBooksCompany.sample(missing_accounts=["Cost of Goods Sold", "PSA Other"])
+    company = QuickBooksCompany.sample(missing_accounts=["Cost of Goods Sold"])
 
     run = connect(client, qwc, password, company).run()
 
@@ -233,7 +233,7 @@ def test_missing_required_accounts_are_configuration_issues(client: Any, admin: 
     assert [i["code"] for i in issues] == ["account_missing"]
     assert "Chart of Accounts" in issues[0]["fix"]
     # What the bridge may create, it created.
-    assert any(a.name == "PSA Other" and a.account_type == "Income" for a in company.accounts)
+    assert any(a.name == "PSA Income from PO" and a.account_type == "Income" for a in company.accounts)
 
 
 def test_quickbooks_cannot_start(client: Any, admin: Admin) -> None:

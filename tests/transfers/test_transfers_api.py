@@ -63,7 +63,10 @@ def test_routing_sends_an_organization_to_its_connector(admin: Admin, source: Ad
         (lambda d: d.update(date="yesterday"), "date"),
         (lambda d: d.update(due_date="2026-01-01"), "(body)"),
         (lambda d: d.update(lines=[]), "lines"),
-        (lambda d: d["lines"][0].pop("billing_code"), "lines.0.billing_code"),
+        # A line names what it sells: a billing code or a product, exactly one of them.
+        (lambda d: d["lines"][0].pop("billing_code"), "lines.0"),
+        (lambda d: d["lines"][0].update(product="Widget"), "lines.0"),
+        (lambda d: d["lines"][0].update(billing_code=""), "lines.0.billing_code"),
         (lambda d: d["lines"][0].update(rate=None, amount=None), "lines.0"),
         (lambda d: d["lines"][0].update(quantity="two"), "lines.0.quantity"),
         (lambda d: d["organization"].pop("id"), "organization.id"),

@@ -15,7 +15,6 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.domain.mapping import ITEM_NAME_LIMIT, render_name
 from chalicelib.domain.payables import BillDocument, BillExpenseLine, BillItemLine
 from chalicelib.domain.transfer import Transfer, TransferError
 from chalicelib.qbxml.bills import (
@@ -27,6 +26,7 @@ from chalicelib.qbxml.bills import (
 )
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.steps.base import StepContext
+from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
     Names,
     add_customers,
@@ -40,6 +40,7 @@ from chalicelib.transfers.pipeline import Identity, Part, txn_identity
 from chalicelib.transfers.vendors import (
     plan_vendor,
     prepare_vendors,
+    vendor_details,
     vendor_failure,
     vendor_name,
     vendor_ref_id,
@@ -50,34 +51,6 @@ PLAN = f"{SLUG}.plan"
 CUSTOMERS = f"{SLUG}.customers"
 ITEMS = f"{SLUG}.items"
 VENDORS = f"{SLUG}.vendors"
-
-
-def product_key(product: str) -> str:
-    return f"product|{product.lower()}"
-
-
-def product_item(
-    product: str, *, cost: Any, description: str | None, income: str, expense: str
-) -> dict[str, Any]:
-    """The plan's entry for a product: its item, created as a non-inventory part when QuickBooks lacks it."""
-    name = render_name(
-        "{product}",
-        {"product": product},
-        limit=ITEM_NAME_LIMIT,
-        what=f"item for product '{product}'",
-        fix="shorten the product's name in the source application",
-    )
-    return {
-        "name": name,
-        "create": True,
-        "account": income,
-        "code": product,
-        "non_inventory": {
-            "expense_account": expense,
-            "cost": str(cost) if cost is not None else None,
-            "description": description,
-        },
-    }
 
 
 class BillPipeline:
@@ -128,17 +101,7 @@ class BillPipeline:
             if line.organization is not None and line.organization.id not in customers:
                 customers.update(plan_customer(plan, names, line.organization))
                 organizations[line.organization.id] = line.organization
-        address = vendor.address.model_dump(exclude_none=True) if vendor.address else None
-        details = {
-            "company_name": vendor.name[:41],
-            "address": None
-            if address is None
-            else {
-                "lines": tuple(v for k, v in address.items() if k.startswith("line")),
-                **{k: v for k, v in address.items() if not k.startswith("line")},
-            },
-        }
-        plan_vendor(plan, vendor.id, name, details, mapped=False)
+        plan_vendor(plan, vendor.id, name, vendor_details(vendor), mapped=False)
         for key, entry in items.items():
             plan["items"].setdefault(key, entry)
         plan["classes"].update(classes)

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.domain.invoice import InvoiceDocument
+from chalicelib.domain.invoice import InvoiceDocument, InvoiceLine
 from chalicelib.domain.transfer import Transfer, TransferError
 from chalicelib.qbxml.invoices import (
     InvoiceLineSpec,
@@ -24,6 +24,7 @@ from chalicelib.qbxml.invoices import (
 )
 from chalicelib.steps.base import StepContext
 from chalicelib.transfers.customers import address_parts
+from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
     Names,
     add_customers,
@@ -35,7 +36,7 @@ from chalicelib.transfers.naming import (
     plan_items,
     prepare_names,
 )
-from chalicelib.transfers.pipeline import Identity, Part, txn_identity
+from chalicelib.transfers.pipeline import DocumentWaits, Identity, Part, txn_identity
 from chalicelib.transfers.tax import customer_tax_code, line_tax_code
 
 SLUG = "invoices"
@@ -60,12 +61,27 @@ class InvoicePipeline:
         names = self._names
         assert names is not None  # prepare came first
         document = InvoiceDocument.model_validate(transfer.document)
+        accounts = ctx.connector.accounts
         lines = [
-            (line.billing_code, line.line_of_business or document.line_of_business) for line in document.lines
+            (line.billing_code, line.line_of_business or document.line_of_business)
+            for line in document.lines
+            if line.billing_code is not None
         ]
         # Everything is worked out before anything is recorded: a document that fails leaves no trace.
-        items = plan_items(lines, names.codes, names.naming, ctx.connector.accounts.other_income)
-        classes = plan_classes([lob for _, lob in lines], names.classes_map)
+        items = plan_items(lines, names.codes, names.naming, accounts.other_income)
+        for line in document.lines:
+            if line.product is not None:
+                # An inventory part of the product's name is used as is; else a non-inventory part is created.
+                items[product_key(line.product)] = product_item(
+                    line.product,
+                    cost=None,
+                    description=line.description,
+                    income=accounts.other_income,
+                    expense=accounts.cost_of_goods_sold,
+                )
+        classes = plan_classes(
+            [line.line_of_business or document.line_of_business for line in document.lines], names.classes_map
+        )
         customers = plan_customer(plan, names, document.organization)
         plan["items"].update(items)
         plan["classes"].update(classes)
@@ -88,13 +104,15 @@ class InvoicePipeline:
         if mismatch is not None:
             return mismatch
         for line in document.lines:
-            info = plan["items"][
-                line_key(line.billing_code, line.line_of_business or document.line_of_business)
-            ]
-            what = f'The item "{info["name"]}" for billing code "{line.billing_code}" is not available'
+            info = plan["items"][_item_key(line, document)]
+            source = (
+                f'billing code "{line.billing_code}"' if line.product is None else f'product "{line.product}"'
+            )
+            what = f'The item "{info["name"]}" for {source} is not available'
             error = dependency_failure(ctx, ITEMS, info["name"], what)
             if error is not None:
                 return error
+        _need_inventory_adjustment(ctx, plan, document)
         return None
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
@@ -106,6 +124,42 @@ class InvoicePipeline:
 
     def identity(self, ret: etree._Element) -> Identity:
         return txn_identity(ret)
+
+
+def _item_key(line: InvoiceLine, document: InvoiceDocument) -> str:
+    """The plan's key of a line's item: its product's, else its billing code's (with its line of business)."""
+    if line.product is not None:
+        return product_key(line.product)
+    return line_key(line.billing_code or "", line.line_of_business or document.line_of_business)
+
+
+def _need_inventory_adjustment(ctx: StepContext, plan: dict[str, Any], document: InvoiceDocument) -> None:
+    """An invoice selling inventory parts waits while the "Inventory Adjustment" account is missing (a
+    configuration issue): QuickBooks posts the parts' cost through inventory."""
+    types = ctx.states[ITEMS].get("types", {})
+    stocked = [
+        line.product
+        for line in document.lines
+        if line.product is not None
+        and types.get(plan["items"][product_key(line.product)]["name"].lower()) == "ItemInventory"
+    ]
+    if not stocked:
+        return
+    account = ctx.connector.accounts.inventory_adjustment
+    accounts = ctx.list_source.entries("accounts")
+    if accounts is None or any(str(a["full_name"]).lower() == account.lower() for a in accounts):
+        return
+    message = (
+        f'The account "{account}" (needed for invoices that sell inventory parts, such as "{stocked[0]}") does '
+        "not exist in the QuickBooks company file."
+    )
+    ctx.add_configuration_issue(
+        "account_missing",
+        message,
+        f'Create an account of type CostOfGoodsSold named "{account}" in QuickBooks (Lists > Chart of Accounts), '
+        "or set another existing account's name in the connector's account settings.",
+    )
+    raise DocumentWaits(message)
 
 
 def _spec(ctx: StepContext, transfer: Transfer) -> InvoiceSpec:
@@ -120,11 +174,7 @@ def _spec(ctx: StepContext, transfer: Transfer) -> InvoiceSpec:
 
     lines = tuple(
         InvoiceLineSpec(
-            item=Ref(
-                full_name=plan["items"][
-                    line_key(line.billing_code, line.line_of_business or document.line_of_business)
-                ]["name"]
-            ),
+            item=Ref(full_name=plan["items"][_item_key(line, document)]["name"]),
             description=line.description,
             quantity=line.quantity,
             rate=line.rate if line.amount is None else None,

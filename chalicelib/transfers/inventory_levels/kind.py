@@ -1,0 +1,52 @@
+"""Inventory levels, declared for the registry: to the default connector, after this conversation's invoices,
+purchase orders and receipts; and the on-hand read that rides along in the default connector's conversations."""
+
+from __future__ import annotations
+
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.purchasing import InventoryLevelsDocument
+from chalicelib.steps.base import Step
+from chalicelib.transfers.inventory_levels.pipeline import ON_HAND, SLUG, LevelsPipeline, OnHandStep
+from chalicelib.transfers.inventory_levels.read import InventoryReadStep
+from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.po_receipts.pipeline import SLUG as RECEIPTS
+from chalicelib.transfers.purchase_orders.pipeline import SLUG as PURCHASE_ORDERS
+
+SEND = f"{SLUG}.add"
+
+
+def levels_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    steps: list[Step] = []
+    if wanted.send:
+        pipeline = LevelsPipeline()
+        steps += [
+            PlanStep(pipeline, depends_on=after),
+            ReconcileStep(pipeline),
+            OnHandStep(),
+            SendStep(pipeline, depends_on=(ON_HAND,)),
+        ]
+    if wanted.sync:
+        steps.append(InventoryReadStep(depends_on=(*after, SEND) if wanted.send else after))
+    return steps
+
+
+def _on_default_connector(connector: Connector) -> bool:
+    return connector.is_default
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Inventory Sync",
+    order=80,
+    switch="purchase_orders",
+    routing="default",  # inventory lives only in the default connector's company file
+    document_model=InventoryLevelsDocument,
+    scope="purchases",
+    qb=QbNames(add="InventoryAdjustmentAdd", query="InventoryAdjustmentQuery", void="TxnVoid"),
+    steps=levels_steps,
+    requirements=Requirements(accounts=("inventory_adjustment",), inventory=True),
+    keeps=("TxnID",),
+    runs_after=("invoices", PURCHASE_ORDERS, RECEIPTS),
+    refresh=_on_default_connector,
+)

@@ -1,0 +1,60 @@
+"""Purchase orders, declared for the registry: to the default connector, sent as PurchaseOrderAdd."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.connector import Connector
+from chalicelib.domain.purchasing import PurchaseOrderDocument
+from chalicelib.steps.base import Step
+from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.items import ItemStep
+from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.preview import Preview, preview_pipeline
+from chalicelib.transfers.purchase_orders.pipeline import (
+    CUSTOMERS,
+    ITEMS,
+    SLUG,
+    VENDORS,
+    PurchaseOrderPipeline,
+)
+from chalicelib.transfers.vendors import VendorStep
+
+
+def purchase_order_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    if not wanted.send:
+        return []
+    pipeline = PurchaseOrderPipeline()
+    return [
+        PlanStep(pipeline, depends_on=after),
+        ReconcileStep(pipeline),
+        VendorStep(SLUG),
+        CustomerStep(SLUG),
+        ItemStep(SLUG),
+        SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
+    ]
+
+
+def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
+    """The dry run: the vendors, customers and inventory parts the next conversation would find or create."""
+    return preview_pipeline(PurchaseOrderPipeline(), connector, ports, lists, now=now)
+
+
+KIND = TransferKind(
+    slug=SLUG,
+    label="Purchase Order",
+    order=60,
+    switch="purchase_orders",
+    routing="default",  # inventory lives only in the default connector's company file
+    document_model=PurchaseOrderDocument,
+    scope="purchases",
+    qb=QbNames(add="PurchaseOrderAdd", query="PurchaseOrderQuery", mod="PurchaseOrderMod", void="TxnDel"),
+    steps=purchase_order_steps,
+    requirements=Requirements(
+        accounts=("po_income", "cost_of_goods_sold", "inventory_asset"), inventory=True
+    ),
+    keeps=("TxnID", "RefNumber", "TimeCreated"),
+    preview=preview,
+)
