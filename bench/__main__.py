@@ -1,5 +1,5 @@
 """``python -m bench`` (``make bench``): every benchmark in order, foundation first, then invoices, then
-timesheets, then bills.
+timesheets, then bills, then purchase orders (with their receipts and a levels sync).
 
 Each prints its table and writes its JSON under ``bench/results/``; nothing is asserted.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from bench import bills, foundation, invoices, timesheets
+from bench import bills, foundation, invoices, purchase_orders, timesheets
 
 
 def main() -> None:
@@ -20,6 +20,8 @@ def main() -> None:
     timesheets.main([])  # its own defaults, whatever arguments ``python -m bench`` had
     print("\n" + "=" * 110 + "\n")
     bills.main([])
+    print("\n" + "=" * 110 + "\n")
+    purchase_orders.main([])
     print(f"\nall benchmarks took {time.perf_counter() - started:.1f} s")
 
 

@@ -84,7 +84,7 @@ class Conversation:
 
     @property
     def phase(self) -> str:
-        return _conversation_phase(self.number)
+        return conversation_phase(self.number)
 
 
 @dataclass
@@ -105,7 +105,7 @@ class Measured:
     verification: dict[str, Any]
 
 
-def _conversation_phase(number: int) -> str:
+def conversation_phase(number: int) -> str:
     return f"conversation {number}"
 
 
@@ -280,7 +280,7 @@ class TransferBenchmark(ABC):
             conversations: list[Conversation] = []
             cpu, wall = time.process_time(), time.perf_counter()
             for number in range(1, MAX_CONVERSATIONS + 1):
-                probe.phase = _conversation_phase(number)
+                probe.phase = conversation_phase(number)
                 first_call = len(probe.calls)
                 start_cpu, start_wall = time.process_time(), time.perf_counter()
                 run = running.web_connector(qwc, password, company).run()

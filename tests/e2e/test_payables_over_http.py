@@ -17,11 +17,8 @@ customers, classes and amounts, and every request must be schema-valid.
 
 from __future__ import annotations
 
-import random
 import secrets
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -29,9 +26,15 @@ import pytest
 import requests
 
 from chalicelib.domain.transfer import transfer_id
-from chalicelib.qbxml.validation import qbxml_errors
-from simulators.qbwc import QwcFile, RunLog, WebConnector, parse_qwc
 from simulators.quickbooks import QuickBooksCompany, Vendor
+from tests.e2e.stack_api import (
+    Connector,
+    Http,
+    assert_every_request_valid,
+    borrowed_default_connector,
+    company_for,
+    run_with_losses,
+)
 from tests.transfers.invoice_factory import LINES_OF_BUSINESS, organization
 from tests.transfers.payables_factory import (
     PRODUCTS,
@@ -61,126 +64,12 @@ CLASSES = {LINES_OF_BUSINESS[0]: "Consulting:Remote", LINES_OF_BUSINESS[1]: "Con
 PAID_ON = date(2026, 12, 4)
 
 
-class Http:
-    """The admin API of the shared stack."""
-
-    def __init__(self, stack: LocalStack, api: requests.Session) -> None:
-        self.base, self.api = stack.base_url, api
-
-    def call(self, method: str, path: str, body: Any = None, expect: int | None = None) -> Any:
-        answer = self.api.request(method, f"{self.base}{path}", json=body)
-        if expect is None:
-            assert answer.status_code < 300, (method, path, answer.status_code, answer.text)
-        else:
-            assert answer.status_code == expect, (method, path, answer.status_code, answer.text)
-        return answer.json() if answer.content else None
-
-    def transfer(self, id_: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/api/transfers/{id_}"))
-
-    def transfers(self, **filters: str) -> Iterator[dict[str, Any]]:
-        """Every transfer ``GET /api/transfers`` lists with these filters, page after page."""
-        params: dict[str, str] = {**filters, "limit": "200"}
-        while True:
-            answer = self.api.get(f"{self.base}/api/transfers", params=params)
-            assert answer.status_code == 200, answer.text
-            page = answer.json()
-            yield from page["transfers"]
-            if not page["next"]:
-                return
-            params["cursor"] = page["next"]
-
-    def enqueue(self, kind: str, document: dict[str, Any], connector_id: str) -> str:
-        queued = self.call("POST", f"/api/transfers/{kind}", document, expect=202)
-        assert queued["connector_id"] == connector_id, (document["source_id"], queued)
-        return str(queued["id"])
-
-
-@dataclass
-class Connector:
-    http: Http
-    id: str
-    qwc: QwcFile
-    password: str
-    tag: str = ""  # in the source ids, numbers and ids of the test's documents (source ids start with it)
-
-    @property
-    def path(self) -> str:
-        return f"/api/connectors/{self.id}"
-
-    @classmethod
-    def with_user(cls, http: Http, connector_id: str) -> Connector:
-        username = f"pay-{secrets.token_hex(4)}"
-        created = http.call(
-            "POST", f"/api/connectors/{connector_id}/users", {"username": username, "scope": "all"}
-        )
-        qwc = http.api.get(f"{http.base}/api/connectors/{connector_id}/users/{username}/qwc")
-        assert qwc.status_code == 200, qwc.text
-        return cls(http, connector_id, parse_qwc(qwc.text), created["password"])
-
-    def run(self, company: QuickBooksCompany, **options: Any) -> RunLog:
-        return WebConnector(self.qwc, self.password, company, noop_wait_seconds=0, **options).run()
-
-    def settings(self) -> dict[str, Any]:
-        return dict(self.http.call("GET", self.path))
-
-
-def run_with_losses(
-    connector: Connector,
-    company: QuickBooksCompany,
-    *,
-    seed: int,
-    lossy_runs: int,
-    adds: dict[str, int],
-) -> list[str]:
-    """Runs until the bridge has nothing left; what each run did, in order.
-
-    A conversation of a hundred documents is only a handful of round trips (25 requests a message), so rather
-    than a chance per answer, each of the first ``lossy_runs`` runs but the second loses the answer to one
-    request picked at random from its second to its seventh, after QuickBooks applied it (QBWC then ends the
-    run, as real QBWC does; a run that ends sooner loses nothing); the second run crashes after its third
-    request. At least 15 % of all answers are lost, and at least ``adds[X]`` of them answered messages with
-    ``XRq`` requests.
-    """
-    chance = random.Random(seed)
-    log: list[str] = []
-    lost = crashes = round_trips = 0
-    adds_lost: Counter[str] = Counter()
-    for attempt in range(40):
-        crash = attempt == 1
-        drop = {chance.randint(2, 7)} if attempt < lossy_runs and not crash else set()
-        run = connector.run(
-            company, drop_response_after_requests=drop, crash_after_requests=3 if crash else None
-        )
-        log.append(f"{run.outcome} after {run.requests_sent}")
-        round_trips += run.requests_sent
-        if run.outcome == "crashed":
-            crashes += crash
-            lost += not crash
-            adds_lost.update(add for add in adds if f"<{add}Rq" in company.requests_seen[-1])
-        if run.outcome == "none":
-            break
-    assert log[-1] == "none after 0", log
-    assert crashes == 1 and lost >= 3, log
-    assert (lost + crashes) / round_trips >= 0.15, (lost, crashes, round_trips, log)
-    # Answers to the adds themselves among the lost ones, not only to queries.
-    assert all(adds_lost[add] >= n for add, n in adds.items()), (adds_lost, log)
-    return log
-
-
 def pay_and_sync(connector: Connector, company: QuickBooksCompany, txn_ids: list[str]) -> None:
     """A bookkeeper pays these bills in QuickBooks; the next conversation reads the paid dates back."""
     for txn_id in txn_ids:
         company.pay_bill(txn_id, on=PAID_ON)
     connector.http.call("PATCH", connector.path, {"paid_date_sync_minutes": 0})
     assert connector.run(company).outcome == "completed"
-
-
-def assert_every_request_valid(company: QuickBooksCompany) -> None:
-    invalid = [
-        (request[:300], errors) for request in company.requests_seen if (errors := qbxml_errors(request))
-    ]
-    assert invalid == []
 
 
 # -- expense reports: a connector of the test's own ------------------------------------------------------
@@ -270,51 +159,23 @@ def test_a_hundred_expense_reports_with_lost_answers_and_a_crash_make_one_bill_e
 
 @pytest.fixture
 def default_connector(stack: LocalStack, api: requests.Session) -> Iterator[Connector]:
-    """The default connector with bills and journal entries on, this file's classes mapped, a QBWC user of the
-    test's own and no paid-date check due for a day (another test may have left it at every conversation);
-    what this changes is put back afterwards."""
+    """The default connector with bills and journal entries on and this file's classes mapped (put back
+    afterwards)."""
     http = Http(stack, api)
-    found = [c for c in http.call("GET", "/api/connectors")["connectors"] if c["is_default"]]
-    if not found:  # the first connector of the stack becomes the default
-        found = [http.call("POST", "/api/connectors", {"name": "Default (payables e2e)"})]
-    [settings] = found
-    connector = Connector.with_user(http, settings["id"])
-    connector.tag = secrets.token_hex(2).upper()
-    lob_path = f"{connector.path}/mappings/lines-of-business"
-    # As the API shows them, with what it adds (whether QuickBooks knows the class) left out.
-    lobs = [{"source": e["source"], "class": e["class"]} for e in http.call("GET", lob_path)["entries"]]
-    http.call(
-        "PUT",
-        lob_path,
-        {
-            "entries": [e for e in lobs if e["source"] not in CLASSES]
-            + [{"source": lob, "class": c} for lob, c in CLASSES.items()]
-        },
-    )
-    kept = {key: settings[key] for key in ("transfers", "paid_date_sync_minutes", "active")}
-    http.call(
-        "PATCH",
-        connector.path,
-        {
-            "transfers": {**settings["transfers"], "bills": True, "journal_entries": True},
-            "paid_date_sync_minutes": 1440,
-            "active": True,
-        },
-    )
-    yield connector
-    # Nothing of the test stays in the default connector's queue (the documents failing on purpose).
-    for status in ("queued", "failed", "needs_attention"):
-        for pending in http.transfers(connector_id=connector.id, status=status):
-            if pending["source_id"].startswith(connector.tag):
-                http.call("POST", f"/api/transfers/{pending['id']}/cancel")
-    http.call("PATCH", connector.path, kept)
-    http.call("PUT", lob_path, {"entries": lobs})
-
-
-def company_for(connector: Connector, **options: Any) -> QuickBooksCompany:
-    """The sample company, as the file the default connector is bound to when another test bound it."""
-    known = connector.settings()["company_file_location"]
-    return QuickBooksCompany.sample(**({"company_file": known} if known else {}), **options)
+    with borrowed_default_connector(http, {"bills": True, "journal_entries": True}) as connector:
+        lob_path = f"{connector.path}/mappings/lines-of-business"
+        # As the API shows them, with what it adds (whether QuickBooks knows the class) left out.
+        lobs = [{"source": e["source"], "class": e["class"]} for e in http.call("GET", lob_path)["entries"]]
+        http.call(
+            "PUT",
+            lob_path,
+            {
+                "entries": [e for e in lobs if e["source"] not in CLASSES]
+                + [{"source": lob, "class": c} for lob, c in CLASSES.items()]
+            },
+        )
+        yield connector
+        http.call("PUT", lob_path, {"entries": lobs})
 
 
 def assert_bill(company: QuickBooksCompany, transfer: dict[str, Any], document: dict[str, Any]) -> None:

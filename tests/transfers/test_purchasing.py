@@ -308,3 +308,27 @@ def test_bad_purchasing_documents_are_422_naming_the_field_and_store_nothing(
     assert field in answer.body.decode()
     assert table_snapshot(table) == before
     assert admin.call("GET", f"/api/transfers/{transfer_id(kind, document['source_id'])}").status_code == 404
+
+
+def test_purchase_orders_are_read_back_a_few_a_message(
+    client: Any, admin: Admin, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many receipts waiting never make one huge answer: their orders' lines are read a few orders a message."""
+    from chalicelib.transfers.po_receipts import pipeline
+
+    monkeypatch.setattr(pipeline, "ORDERS_PER_MESSAGE", 2)
+    company = QuickBooksCompany.sample()
+    for n in range(11, 16):
+        enqueue(admin, "purchase-orders", purchase_order(n, [line("Widget", 2)]))
+    run(client, setup, company)
+    made = [
+        enqueue(admin, "po-receipts", receipt(n, n, [{"product": "Widget", "quantity": 2}]))
+        for n in range(11, 16)
+    ]
+
+    run(client, setup, company)
+
+    assert all(admin.transfer(r["id"])["status"] == "transferred" for r in made)
+    reads = [r for r in company.requests_seen if "<PurchaseOrderQueryRq" in r and "IncludeLineItems" in r]
+    assert [r.count("<TxnID>") for r in reads] == [2, 2, 1]
+    assert all(o.lines[0].received_quantity == 2 for o in company.purchase_orders)

@@ -41,6 +41,7 @@ PLAN = f"{SLUG}.plan"
 ON_HAND = f"{SLUG}.on-hand"
 PART_SIZE = 500  # products per adjustment: ~150 KB of qbXML at most
 NAMES_PER_QUERY = 1000
+QUERIES_PER_MESSAGE = 2
 MAX_WARNINGS = 50  # on one transfer; the rest are counted
 
 
@@ -168,10 +169,11 @@ class OnHandStep:
         if state.get("done"):
             return []
         queries = self._queries(self._wanted(ctx))
+        unasked = [i for i in range(len(queries)) if f"q{i}" not in state["asked"]]
+        # A few queries a message: QuickBooks' answer to each is ~230 KB.
         return [
-            (f"q{i}", build_inventory_levels_query(f"q{i}", names))
-            for i, names in enumerate(queries)
-            if f"q{i}" not in state["asked"]
+            (f"q{i}", build_inventory_levels_query(f"q{i}", queries[i]))
+            for i in unasked[:QUERIES_PER_MESSAGE]
         ]
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
@@ -250,4 +252,7 @@ class OnHandStep:
         return bool(state.get("done"))
 
     def remaining_messages(self, state: dict[str, Any]) -> int:
-        return 0 if state.get("done") else 1
+        if state.get("done"):
+            return 0
+        left = int(state.get("total", 1)) - len(state.get("answered", []))
+        return max(1, math.ceil(left / QUERIES_PER_MESSAGE))

@@ -41,6 +41,7 @@ SLUG = "po-receipts"
 PLAN = f"{SLUG}.plan"
 LINES = f"{SLUG}.lines"
 _WAITING = frozenset({"queued", "in_flight", "failed"})
+ORDERS_PER_MESSAGE = 50
 
 
 def purchase_order_transfer_id(source_id: str) -> str:
@@ -145,7 +146,12 @@ class ReceiptPipeline:
 
 class LinesStep:
     """``po-receipts.lines``: reads the lines of the purchase orders this conversation receives against, then
-    decides which lines each receipt closes (or why it cannot be sent)."""
+    decides which lines each receipt closes (or why it cannot be sent).
+
+    A purchase order's answer is ~6 KB per 10 lines, so the orders are read ``ORDERS_PER_MESSAGE`` at a time,
+    one query per message: what QBWC posts back stays far below a request's size limit however many receipts
+    wait. All receipts of one purchase order are decided from the same answer.
+    """
 
     def __init__(self) -> None:
         self.key = LINES
@@ -164,26 +170,33 @@ class LinesStep:
     def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
         if "orders" not in state:
             plan = ctx.states[PLAN]
-            state["orders"] = sorted({plan["orders"][t] for t in self._receipts(ctx)})
-            state["asked"] = False
-        state["done"] = state.get("done", False) or not state["orders"]
+            orders = sorted({plan["orders"][t] for t in self._receipts(ctx)})
+            state["orders"] = [
+                orders[i : i + ORDERS_PER_MESSAGE] for i in range(0, len(orders), ORDERS_PER_MESSAGE)
+            ]
+            state.update(asked=[], answered=[])
+        state["done"] = len(state["answered"]) >= len(state["orders"])
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         if state.get("done") or state["asked"]:
             return []
-        return [("q", build_purchase_order_lines_query("q", state["orders"]))]
+        index = next(i for i in range(len(state["orders"])) if f"q{i}" not in state["answered"])
+        return [(f"q{index}", build_purchase_order_lines_query(f"q{index}", state["orders"][index]))]
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
-        state["asked"] = True
+        state["asked"] = tags
 
     def apply(self, ctx: StepContext, state: dict[str, Any], tag: str, response: QbResponse) -> None:
         plan = ctx.states[PLAN]
-        receipts = self._receipts(ctx)
-        if response.is_error and response.status_code != 1:  # 1: none of them found
+        asked = set(state["orders"][int(tag[1:])])
+        receipts = [r for r in self._receipts(ctx) if plan["orders"][r] in asked]
+        state["asked"] = []
+        state["answered"].append(tag)
+        state["done"] = len(state["answered"]) >= len(state["orders"])
+        if response.is_error and not response.found_nothing:
             error = error_from_status(response.status_code, response.status_message)
             for receipt in receipts:
                 plan["refused"][receipt] = error.model_dump()
-            state["done"] = True
             return
         found: dict[str, PurchaseOrderState] = {}
         for ret in response.rets:
@@ -212,13 +225,14 @@ class LinesStep:
                 plan["refused"][receipt] = taken.model_dump()
             else:
                 plan["receiving"][receipt] = [[r.item, str(r.quantity), r.txn_line_id] for r in taken]
-        state["done"] = True
 
     def lost(self, ctx: StepContext, state: dict[str, Any], tag: str) -> None:
-        state["asked"] = False  # asked again in the next message
+        state["asked"] = []  # asked again in the next message
 
     def is_done(self, state: dict[str, Any]) -> bool:
         return bool(state.get("done"))
 
     def remaining_messages(self, state: dict[str, Any]) -> int:
-        return 0 if state.get("done") else 1
+        if "orders" not in state:
+            return 1
+        return len(state["orders"]) - len(state["answered"])
