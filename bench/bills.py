@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bench.transfers import Sent, TransferBenchmark, statuses_text
+from bench.transfers import Sent, TransferBenchmark, find_sent, once, once_text, statuses_text
 
 if TYPE_CHECKING:
     from bench.measure import InProcessApp
@@ -166,7 +166,7 @@ class BillBenchmark(TransferBenchmark):
     goal_round_trips_per_1000 = GOAL_ROUND_TRIPS_PER_1000
     goal_dynamodb_per_unit = GOAL_DYNAMODB_PER_BILL
     enqueued_rate, transferred_rate = "enqueued_per_s", "transferred_per_s"
-    exact_figures = True
+    exact_figures = app_cpu_figures = True
 
     def __init__(self, size: Size) -> None:
         self.size = size
@@ -198,45 +198,32 @@ class BillBenchmark(TransferBenchmark):
     def verify(self, running: InProcessApp, company: QuickBooksCompany, sent: Sent) -> dict[str, Any]:
         """Every bill in QuickBooks exactly once as sent, every transfer transferred with its TxnID; every
         vendor and product once."""
-        from chalicelib.domain.transfer import external_guid
-
-        copies: Counter[int] = Counter()
-        statuses: Counter[str] = Counter()
-        as_sent = with_txn_id = 0
-        for transfer_id, document in sent.items():
-            found = company.find_bills_by_external_guid(external_guid(transfer_id))
-            copies[len(found)] += 1
-            transfer = running.store.transfers.get(transfer_id)
-            statuses[transfer.status] += 1
-            if len(found) == 1:
-                [one] = found
-                with_txn_id += transfer.qb_txn_id == one.txn_id
-                as_sent += (
-                    one.vendor.name == document["vendor"]["name"]
-                    and one.ref_number == document["number"]
-                    and len(one.expense_lines) == 2
-                    and len(one.item_lines) == 1
-                    and one.total == total(document)
-                )
+        found = find_sent(
+            running,
+            sent,
+            company.find_bills_by_external_guid,
+            lambda one, document: (
+                one.vendor.name == document["vendor"]["name"]
+                and one.ref_number == document["number"]
+                and len(one.expense_lines) == 2
+                and len(one.item_lines) == 1
+                and one.total == total(document)
+            ),
+        )
         vendor_names = Counter(v.name for v in company.vendors)
         item_names = Counter(i.full_name for i in company.items)
         wanted = [vendor(n)["name"] for n in range(self.vendors_used)]
         bills = len(company.bills)
         return {
-            "bills_exactly_once": copies.get(1, 0),
-            "bills_missing": copies.get(0, 0),
-            "bills_duplicated": sum(n for k, n in copies.items() if k > 1),
-            "bills_as_sent": as_sent,
+            **once(found.copies, "bills"),
+            "bills_as_sent": found.as_sent,
             "company_bills": bills,
-            "statuses": dict(statuses.most_common()),
-            "transfers_with_txn_id": with_txn_id,
+            "statuses": dict(found.statuses.most_common()),
+            "transfers_with_txn_id": found.with_txn_id,
             "vendors_once": sum(1 for name in wanted if vendor_names[name] == 1),
             "vendors_created": sum(1 for n in range(self.vendors_used) if not is_known(n)),
             "products_once": sum(1 for product in PRODUCTS if item_names[product] == 1),
-            "ok": copies == Counter({1: len(sent)})
-            and as_sent == len(sent)
-            and statuses == Counter({"transferred": len(sent)})
-            and with_txn_id == len(sent)
+            "ok": found.all_transferred(len(sent))
             and bills == len(sent)
             and all(vendor_names[name] == 1 for name in wanted)
             and all(item_names[product] == 1 for product in PRODUCTS),
@@ -255,13 +242,6 @@ class BillBenchmark(TransferBenchmark):
             "new_products": len(NEW_PRODUCTS),
         }
 
-    def method_figures(self, methods: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "app_cpu_per_callback_p50_ms": {
-                method: m_["handler_minus_moto_cpu_ms"]["p50"] for method, m_ in methods.items()
-            }
-        }
-
     def headline(self, r: dict[str, Any]) -> str:
         start, end = r["company_at_start"], r["company_at_end"]
         return (
@@ -273,10 +253,15 @@ class BillBenchmark(TransferBenchmark):
 
     def verification_line(self, r: dict[str, Any]) -> str:
         v = r["verification"]
+        found = once_text(
+            v,
+            "bills",
+            r["bills"],
+            f"{v['bills_as_sent']:,} with their vendor, number, three lines and total",
+            f"the company has {v['company_bills']:,} bills",
+        )
         return (
-            f"  verification: {v['bills_exactly_once']:,} of {r['bills']:,} bills in QuickBooks exactly once "
-            f"(missing {v['bills_missing']}, duplicated {v['bills_duplicated']}; {v['bills_as_sent']:,} with their "
-            f"vendor, number, three lines and total; the company has {v['company_bills']:,} bills); transfers: "
+            f"  verification: {found}; transfers: "
             f"{statuses_text(v)}, {v['transfers_with_txn_id']:,} with their bill's TxnID; {v['vendors_once']} of "
             f"{r['vendors']} vendors once ({v['vendors_created']} created); {v['products_once']} of "
             f"{r['products']} products once: {'OK' if v['ok'] else 'NOT OK'}"

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from bench.transfers import Sent, TransferBenchmark, statuses_text
+from bench.transfers import Sent, TransferBenchmark, once, once_text, statuses_text
 
 if TYPE_CHECKING:
     from bench.measure import InProcessApp
@@ -146,9 +146,7 @@ class InvoiceBenchmark(TransferBenchmark):
         names = [c.full_name for c in company.customers]
         wanted = {organization(n)["name"] for n in range(ORGANIZATIONS)}
         return {
-            "invoices_exactly_once": copies.get(1, 0),
-            "invoices_missing": copies.get(0, 0),
-            "invoices_duplicated": sum(n for k, n in copies.items() if k > 1),
+            **once(copies, "invoices"),
             "company_invoices": len(company.invoices),
             "statuses": dict(statuses.most_common()),
             "customers_for_organizations": sum(1 for name in names if name in wanted),
@@ -177,10 +175,9 @@ class InvoiceBenchmark(TransferBenchmark):
 
     def verification_line(self, r: dict[str, Any]) -> str:
         v = r["verification"]
+        found = once_text(v, "invoices", r["invoices"], f"the company has {v['company_invoices']:,} invoices")
         return (
-            f"  verification: {v['invoices_exactly_once']:,} of {r['invoices']:,} invoices in QuickBooks exactly once "
-            f"(missing {v['invoices_missing']}, duplicated {v['invoices_duplicated']}; the company has "
-            f"{v['company_invoices']:,} invoices); transfers: {statuses_text(v)}; {v['customers_for_organizations']} "
+            f"  verification: {found}; transfers: {statuses_text(v)}; {v['customers_for_organizations']} "
             f"customers for the {r['organizations']} organizations: {'OK' if v['ok'] else 'NOT OK'}"
         )
 

@@ -61,13 +61,13 @@ from bench.measure import (
 )
 from bench.transfers import (
     ENQUEUE,
-    MAX_CONVERSATIONS,
     VERIFY,
-    Conversation,
     Measured,
     Sent,
     TransferBenchmark,
-    conversation_phase,
+    find_sent,
+    once,
+    once_text,
     statuses_text,
 )
 
@@ -277,7 +277,8 @@ class _Scenario(TransferBenchmark):
     goal_round_trips_per_1000 = GOAL_ROUND_TRIPS_PER_1000
     goal_dynamodb_per_unit = GOAL_DYNAMODB_PER_LINE
     enqueued_rate, transferred_rate = "enqueued_per_s", "transferred_per_s"
-    exact_figures = True
+    exact_figures = app_cpu_figures = True
+    switch = SWITCH
     title = ""
 
     def __init__(self, size: Size, company: QuickBooksCompany) -> None:
@@ -296,13 +297,6 @@ class _Scenario(TransferBenchmark):
             "purchase_orders": len(company.purchase_orders),
             "item_receipts": len(company.item_receipts),
             "inventory_adjustments": len(company.inventory_adjustments),
-        }
-
-    def method_figures(self, methods: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "app_cpu_per_callback_p50_ms": {
-                method: m_["handler_minus_moto_cpu_ms"]["p50"] for method, m_ in methods.items()
-            }
         }
 
     def result(self, m: Measured) -> dict[str, Any]:
@@ -432,9 +426,8 @@ class ReceiptScenario(_Scenario):
         made = [receipt(n, self.size) for n in range(self.size.orders) if has_receipt(n)]
         return [*made, levels(self.size)]
 
-    def routes(self) -> list[str]:
-        """The enqueue route of each document, in order."""
-        return [RECEIPTS] * self.size.receipts + [LEVELS]
+    def routes(self, documents: Sequence[dict[str, Any]]) -> list[str]:
+        return [LEVELS if "levels" in document else RECEIPTS for document in documents]
 
     def verify(self, running: InProcessApp, company: QuickBooksCompany, sent: Sent) -> dict[str, Any]:
         """Every receipt in QuickBooks exactly once with its lines received on the purchase order, every
@@ -468,9 +461,7 @@ class ReceiptScenario(_Scenario):
         adjustment_lines = sum(len(a.lines) for a in company.inventory_adjustments)
         receipts = self.size.receipts
         return {
-            "receipts_exactly_once": copies.get(1, 0),
-            "receipts_missing": copies.get(0, 0),
-            "receipts_duplicated": sum(n for k, n in copies.items() if k > 1),
+            **once(copies, "receipts"),
             "receipts_received_on_their_po": received_as_sent,
             "company_item_receipts": len(company.item_receipts),
             "levels": len(wanted),
@@ -557,49 +548,32 @@ class ReceiptScenario(_Scenario):
 def orders_found(running: InProcessApp, company: QuickBooksCompany, sent: Sent) -> dict[str, Any]:
     """How many of the purchase orders are in QuickBooks exactly once (by ExternalGUID), as sent, and
     ``transferred`` with their TxnID."""
-    from chalicelib.domain.transfer import external_guid
-
-    copies: Counter[int] = Counter()
-    statuses: Counter[str] = Counter()
-    as_sent = with_txn_id = 0
-    for transfer_id, document in sent.items():
-        found = company.find_purchase_orders_by_external_guid(external_guid(transfer_id))
-        copies[len(found)] += 1
-        transfer = running.store.transfers.get(transfer_id)
-        statuses[transfer.status] += 1
-        if len(found) == 1:
-            [one] = found
-            with_txn_id += transfer.qb_txn_id == one.txn_id
-            as_sent += (
-                one.vendor.name == document["vendor"]["name"]
-                and one.ref_number == document["number"]
-                and [(x.item.full_name if x.item else None, x.quantity, x.rate) for x in one.lines]
-                == [
-                    (x["product"], Decimal(x["quantity"]), Decimal(x["unit_cost"])) for x in document["lines"]
-                ]
-            )
+    found = find_sent(
+        running,
+        sent,
+        company.find_purchase_orders_by_external_guid,
+        lambda one, document: (
+            one.vendor.name == document["vendor"]["name"]
+            and one.ref_number == document["number"]
+            and [(x.item.full_name if x.item else None, x.quantity, x.rate) for x in one.lines]
+            == [(x["product"], Decimal(x["quantity"]), Decimal(x["unit_cost"])) for x in document["lines"]]
+        ),
+    )
     orders = len(company.purchase_orders)
     return {
-        "orders_exactly_once": copies.get(1, 0),
-        "orders_missing": copies.get(0, 0),
-        "orders_duplicated": sum(n for k, n in copies.items() if k > 1),
-        "as_sent": as_sent,
+        **once(found.copies, "orders"),
+        "as_sent": found.as_sent,
         "company_purchase_orders": orders,
-        "statuses": dict(statuses.most_common()),
-        "transfers_with_txn_id": with_txn_id,
-        "ok": copies == Counter({1: len(sent)})
-        and as_sent == len(sent)
-        and orders == len(sent)
-        and statuses == Counter({"transferred": len(sent)})
-        and with_txn_id == len(sent),
+        "statuses": dict(found.statuses.most_common()),
+        "transfers_with_txn_id": found.with_txn_id,
+        "ok": found.all_transferred(len(sent)) and orders == len(sent),
     }
 
 
 def orders_text(found: dict[str, Any], sent: int) -> str:
+    remarks = f"{found['as_sent']:,} as sent", f"the company has {found['company_purchase_orders']:,}"
     return (
-        f"{found['orders_exactly_once']:,} of {sent:,} purchase orders in QuickBooks exactly once (missing "
-        f"{found['orders_missing']}, duplicated {found['orders_duplicated']}; {found['as_sent']:,} as sent; the "
-        f"company has {found['company_purchase_orders']:,}); transfers: {statuses_text(found)}, "
+        f"{once_text(found, 'orders', sent, *remarks, what='purchase orders')}; transfers: {statuses_text(found)}, "
         f"{found['transfers_with_txn_id']:,} with their TxnID"
     )
 
@@ -644,113 +618,21 @@ def seeded_company(size: Size) -> QuickBooksCompany:
 
 
 @dataclass
-class Stage:
-    """One scenario's enqueue phase and conversations, on the running app."""
-
-    running: InProcessApp
-    qwc: str
-    password: str
-    source: dict[str, str]
-    company: QuickBooksCompany
-
-    def enqueue(
-        self, routes: Sequence[str], documents: Sequence[dict[str, Any]]
-    ) -> tuple[list[str], float, float]:
-        """Each document through ``POST /api/transfers/<route>``, one at a time: (ids, wall s, CPU s)."""
-        probe = self.running.probe
-        probe.phase = ENQUEUE
-        ids: list[str] = []
-        cpu, wall = time.process_time(), time.perf_counter()
-        for route, document in zip(routes, documents, strict=True):
-            path = f"/api/transfers/{route}"
-            with probe.record(f"POST {path}"):
-                answer = self.running.api("POST", path, document, headers=self.source)
-            ids.append(str(answer.json_body["id"]))
-        return ids, time.perf_counter() - wall, time.process_time() - cpu
-
-    def converse(self, first: int) -> tuple[list[Conversation], float, float]:
-        """Conversations numbered from ``first`` until ``authenticate`` answers none: (them, wall s, CPU s)."""
-        probe = self.running.probe
-        conversations: list[Conversation] = []
-        cpu, wall = time.process_time(), time.perf_counter()
-        for number in range(first, first + MAX_CONVERSATIONS):
-            probe.phase = conversation_phase(number)
-            first_call = len(probe.calls)
-            start_cpu, start_wall = time.process_time(), time.perf_counter()
-            run = self.running.web_connector(self.qwc, self.password, self.company).run()
-            conversations.append(
-                Conversation(
-                    number,
-                    run,
-                    probe.calls[first_call:],
-                    time.perf_counter() - start_wall,
-                    time.process_time() - start_cpu,
-                )
-            )
-            if run.outcome == "none":
-                break
-        return conversations, time.perf_counter() - wall, time.process_time() - cpu
-
-    def measure(
-        self, scenario: _Scenario, routes: Sequence[str], first_conversation: int
-    ) -> tuple[Measured, Sent]:
-        """Enqueue the scenario's documents, converse, verify; the probe's figures are the scenario's own."""
-        probe = self.running.probe
-        first_call = len(probe.calls)
-        at_start = scenario.company_size(self.company)
-        documents = scenario.documents()
-        ids, enqueue_wall, enqueue_cpu = self.enqueue(routes, documents)
-        conversations, wall, cpu = self.converse(first_conversation)
-        probe.phase = VERIFY
-        sent = dict(zip(ids, documents, strict=True))
-        verification = scenario.verify(self.running, self.company, sent)
-        settings = self.running.settings
-        # The scenario keeps its calls and what the probe saw outside them; that starts over for the next.
-        own = Probe(calls=probe.calls[first_call:], outside=probe.outside, outside_items=probe.outside_items)
-        probe.outside, probe.outside_items = {}, {}
-        return Measured(
-            probe=own,
-            conversations=conversations,
-            enqueued=len(documents),
-            enqueue_wall_s=enqueue_wall,
-            enqueue_cpu_s=enqueue_cpu,
-            conversations_wall_s=wall,
-            conversations_cpu_s=cpu,
-            max_message_bytes=settings.max_message_bytes,
-            max_message_requests=settings.max_message_requests,
-            max_transfers_per_conversation=settings.max_transfers_per_conversation,
-            list_page_size=settings.list_page_size,
-            company_at_start=at_start,
-            company_at_end=scenario.company_size(self.company),
-            verification=verification,
-        ), sent
-
-
-@dataclass
 class Run:
     orders: Measured
     receipts: Measured
     final_check: dict[str, Any]
 
 
-def run(size: Size, orders: OrderScenario, receipts: ReceiptScenario) -> Run:
+def run(orders: OrderScenario, receipts: ReceiptScenario) -> Run:
+    """Both scenarios on one app and one connector, one after the other, then the purchase orders again."""
     probe = Probe()
-    company = orders.company()
     with in_process_app(probe) as running, instrumented(probe):
-        connector = running.api(
-            "POST", "/api/connectors", {"name": "Bench", "transfers": {SWITCH: True}}
-        ).json_body
-        running.api(
-            "PUT",
-            f"/api/connectors/{connector['id']}/mappings/lines-of-business",
-            {"entries": [{"source": lob, "class": c} for lob, c in LINES_OF_BUSINESS.items()]},
-        )
-        qwc, password = running.qbwc_user(connector["id"], orders.qbwc_username)
-        stage = Stage(running, qwc, password, running.token_headers("source"), company)
-        first, orders_sent = stage.measure(orders, [ORDERS] * size.orders, 1)
-        second, _ = stage.measure(receipts, receipts.routes(), first.conversations[-1].number + 1)
+        stage = orders.connect(running)
+        first, orders_sent = orders.measure(stage)
+        second, _ = receipts.measure(stage, first.conversations[-1].number + 1)
         probe.phase = VERIFY
-        final_check = orders_found(running, company, orders_sent)
+        final_check = orders_found(running, stage.company, orders_sent)
     return Run(first, second, final_check)
 
 
@@ -788,7 +670,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     now = datetime.now(UTC)
     company = seeded_company(size)
     orders, receipts = OrderScenario(size, company), ReceiptScenario(size, company)
-    measured = run(size, orders, receipts)
+    measured = run(orders, receipts)
     result: dict[str, Any] = {"generated_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), **versions()}
     result["purchase_orders"] = orders.result(measured.orders)
     result["receipts_and_levels"] = receipts.result(measured.receipts)

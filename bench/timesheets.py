@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bench.invoices import organization
-from bench.transfers import Sent, TransferBenchmark, statuses_text
+from bench.transfers import Sent, TransferBenchmark, once, once_text, statuses_text
 
 if TYPE_CHECKING:
     from bench.measure import InProcessApp
@@ -151,7 +151,7 @@ class TimesheetBenchmark(TransferBenchmark):
     goal_round_trips_per_1000 = GOAL_ROUND_TRIPS_PER_1000
     goal_dynamodb_per_unit = GOAL_DYNAMODB_PER_ENTRY
     enqueued_rate, transferred_rate = "enqueued_timesheets_per_s", "transferred_entries_per_s"
-    exact_figures = True
+    exact_figures = app_cpu_figures = True
 
     def __init__(self, size: Size) -> None:
         self.size = size
@@ -205,9 +205,7 @@ class TimesheetBenchmark(TransferBenchmark):
         wanted = {organization(n)["name"] for n in range(size.organizations)}
         records = len(company.time_tracking())
         return {
-            "entries_exactly_once": copies.get(1, 0),
-            "entries_missing": copies.get(0, 0),
-            "entries_duplicated": sum(n for k, n in copies.items() if k > 1),
+            **once(copies, "entries"),
             "company_time_records": records,
             "statuses": dict(statuses.most_common()),
             "timesheets_with_every_txn_id": parts_complete,
@@ -229,13 +227,6 @@ class TimesheetBenchmark(TransferBenchmark):
             "organizations": self.size.organizations,
         }
 
-    def method_figures(self, methods: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "app_cpu_per_callback_p50_ms": {
-                method: m_["handler_minus_moto_cpu_ms"]["p50"] for method, m_ in methods.items()
-            }
-        }
-
     def headline(self, r: dict[str, Any]) -> str:
         start, end = r["company_at_start"], r["company_at_end"]
         return (
@@ -247,10 +238,11 @@ class TimesheetBenchmark(TransferBenchmark):
 
     def verification_line(self, r: dict[str, Any]) -> str:
         v = r["verification"]
+        found = once_text(
+            v, "entries", r["entries"], f"the company has {v['company_time_records']:,} time records"
+        )
         return (
-            f"  verification: {v['entries_exactly_once']:,} of {r['entries']:,} entries in QuickBooks exactly once "
-            f"(missing {v['entries_missing']}, duplicated {v['entries_duplicated']}; the company has "
-            f"{v['company_time_records']:,} time records); timesheets: {statuses_text(v)}, "
+            f"  verification: {found}; timesheets: {statuses_text(v)}, "
             f"{v['timesheets_with_every_txn_id']:,} with every entry's TxnID; {v['customers_for_organizations']} "
             f"customers for the {r['organizations']} organizations: {'OK' if v['ok'] else 'NOT OK'}"
         )

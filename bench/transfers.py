@@ -33,6 +33,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -109,6 +110,57 @@ def conversation_phase(number: int) -> str:
     return f"conversation {number}"
 
 
+@dataclass
+class Stage:
+    """A connector's QBWC user on the running app and the simulated company it reaches: where documents are
+    enqueued and conversations run (one benchmark's, or several scenarios' one after the other)."""
+
+    running: InProcessApp
+    qwc: str
+    password: str
+    source: dict[str, str]  # the source token's headers
+    company: QuickBooksCompany
+
+    def enqueue(
+        self, routes: Sequence[str], documents: Sequence[dict[str, Any]]
+    ) -> tuple[list[str], float, float]:
+        """Each document through ``POST /api/transfers/<route>``, one at a time: (ids, wall s, CPU s)."""
+        probe = self.running.probe
+        probe.phase = ENQUEUE
+        ids: list[str] = []
+        cpu, wall = time.process_time(), time.perf_counter()
+        for route, document in zip(routes, documents, strict=True):
+            path = f"/api/transfers/{route}"
+            with probe.record(f"POST {path}"):
+                answer = self.running.api("POST", path, document, headers=self.source)
+            ids.append(str(answer.json_body["id"]))
+        return ids, time.perf_counter() - wall, time.process_time() - cpu
+
+    def converse(self, first: int = 1) -> tuple[list[Conversation], float, float]:
+        """Conversations numbered from ``first`` until ``authenticate`` answers none (or ``MAX_CONVERSATIONS``):
+        (them, wall s, CPU s)."""
+        probe = self.running.probe
+        conversations: list[Conversation] = []
+        cpu, wall = time.process_time(), time.perf_counter()
+        for number in range(first, first + MAX_CONVERSATIONS):
+            probe.phase = conversation_phase(number)
+            first_call = len(probe.calls)
+            start_cpu, start_wall = time.process_time(), time.perf_counter()
+            run = self.running.web_connector(self.qwc, self.password, self.company).run()
+            conversations.append(
+                Conversation(
+                    number,
+                    run,
+                    probe.calls[first_call:],
+                    time.perf_counter() - start_wall,
+                    time.process_time() - start_cpu,
+                )
+            )
+            if run.outcome == "none":
+                break
+        return conversations, time.perf_counter() - wall, time.process_time() - cpu
+
+
 # -- analysis --------------------------------------------------------------------------------------------
 
 
@@ -174,7 +226,7 @@ def _ops(tally: dict[str, Any]) -> list[object]:
 class TransferBenchmark(ABC):
     """One transfer benchmark: what it sends and checks is its own; run, analysis and report are shared."""
 
-    kind: ClassVar[str]  # "invoices": the connector's transfer switch and the enqueue route's last part
+    kind: ClassVar[str]  # "invoices": the enqueue route's last part and, by default, the transfer switch
     unit: ClassVar[str]  # what the figures are per ("invoice", "entry") ...
     units: ClassVar[str]  # ... and its plural
     qbwc_username: ClassVar[str]
@@ -190,8 +242,15 @@ class TransferBenchmark(ABC):
     # Per-unit ratios printed to three decimals and goal figures as computed, rather than as table numbers
     # (which show one decimal only).
     exact_figures: ClassVar[bool] = False
+    # Each SOAP method's p50 of handler - moto CPU under "app_cpu_per_callback_p50_ms" (see method_figures).
+    app_cpu_figures: ClassVar[bool] = False
 
     # -- what a benchmark says ---------------------------------------------------------------------------
+
+    @property
+    def switch(self) -> str:
+        """The connector's transfer switch the benchmark turns on: ``kind`` by default."""
+        return self.kind
 
     @property
     def results_name(self) -> str:
@@ -236,8 +295,15 @@ class TransferBenchmark(ABC):
         """The report's last line."""
 
     def method_figures(self, methods: dict[str, Any]) -> dict[str, Any]:
-        """Further figures from ``by_method``'s result, written after it."""
-        return {}
+        """Further figures from ``by_method``'s result, written after it: with ``app_cpu_figures``, each SOAP
+        method's p50 of handler - moto CPU."""
+        if not self.app_cpu_figures:
+            return {}
+        return {
+            "app_cpu_per_callback_p50_ms": {
+                method: m_["handler_minus_moto_cpu_ms"]["p50"] for method, m_ in methods.items()
+            }
+        }
 
     # -- the run -----------------------------------------------------------------------------------------
 
@@ -248,74 +314,65 @@ class TransferBenchmark(ABC):
             **self.company_counts(company),
         }
 
-    def run(self) -> Measured:
-        probe = Probe()
-        with in_process_app(probe) as running, instrumented(probe):
-            connector = running.api(
-                "POST", "/api/connectors", {"name": "Bench", "transfers": {self.kind: True}}
-            ).json_body
-            mappings = f"/api/connectors/{connector['id']}/mappings"
-            running.api(
-                "PUT",
-                f"{mappings}/lines-of-business",
-                {"entries": [{"source": lob, "class": c} for lob, c in self.lines_of_business.items()]},
-            )
-            self.set_up(running, mappings)
-            qwc, password = running.qbwc_user(connector["id"], self.qbwc_username)
-            source = running.token_headers("source")
-            company = self.company()
-            company_at_start = self.company_size(company)
-            documents = self.documents()
+    def routes(self, documents: Sequence[dict[str, Any]]) -> list[str]:
+        """The enqueue route (``POST /api/transfers/<route>``) of each document, in order: ``kind`` by default."""
+        return [self.kind] * len(documents)
 
-            probe.phase = ENQUEUE
-            route = f"/api/transfers/{self.kind}"
-            ids: list[str] = []
-            cpu, wall = time.process_time(), time.perf_counter()
-            for document in documents:
-                with probe.record(f"POST {route}"):
-                    answer = running.api("POST", route, document, headers=source)
-                ids.append(str(answer.json_body["id"]))
-            enqueue_wall_s, enqueue_cpu_s = time.perf_counter() - wall, time.process_time() - cpu
+    def connect(self, running: InProcessApp) -> Stage:
+        """Set-up on the running app: a connector with the ``switch`` transfers on, its lines of business and
+        further mappings, a QBWC user and a source token; the simulated company from ``company``."""
+        connector = running.api(
+            "POST", "/api/connectors", {"name": "Bench", "transfers": {self.switch: True}}
+        ).json_body
+        mappings = f"/api/connectors/{connector['id']}/mappings"
+        running.api(
+            "PUT",
+            f"{mappings}/lines-of-business",
+            {"entries": [{"source": lob, "class": c} for lob, c in self.lines_of_business.items()]},
+        )
+        self.set_up(running, mappings)
+        qwc, password = running.qbwc_user(connector["id"], self.qbwc_username)
+        return Stage(running, qwc, password, running.token_headers("source"), self.company())
 
-            conversations: list[Conversation] = []
-            cpu, wall = time.process_time(), time.perf_counter()
-            for number in range(1, MAX_CONVERSATIONS + 1):
-                probe.phase = conversation_phase(number)
-                first_call = len(probe.calls)
-                start_cpu, start_wall = time.process_time(), time.perf_counter()
-                run = running.web_connector(qwc, password, company).run()
-                conversations.append(
-                    Conversation(
-                        number,
-                        run,
-                        probe.calls[first_call:],
-                        time.perf_counter() - start_wall,
-                        time.process_time() - start_cpu,
-                    )
-                )
-                if run.outcome == "none":
-                    break
-            conversations_wall_s, conversations_cpu_s = time.perf_counter() - wall, time.process_time() - cpu
-
-            probe.phase = VERIFY
-            verification = self.verify(running, company, dict(zip(ids, documents, strict=True)))
-            settings = running.settings
+    def measure(self, stage: Stage, first_conversation: int = 1) -> tuple[Measured, Sent]:
+        """Enqueue the documents, converse until ``none``, verify: the figures are this benchmark's own (its
+        calls, and what the probe saw outside them, which starts over for whatever runs next)."""
+        running, company = stage.running, stage.company
+        probe = running.probe
+        first_call = len(probe.calls)
+        at_start = self.company_size(company)
+        documents = self.documents()
+        ids, enqueue_wall, enqueue_cpu = stage.enqueue(self.routes(documents), documents)
+        conversations, wall, cpu = stage.converse(first_conversation)
+        probe.phase = VERIFY
+        sent = dict(zip(ids, documents, strict=True))
+        verification = self.verify(running, company, sent)
+        settings = running.settings
+        own = Probe(calls=probe.calls[first_call:], outside=probe.outside, outside_items=probe.outside_items)
+        probe.outside, probe.outside_items = {}, {}
         return Measured(
-            probe=probe,
+            probe=own,
             conversations=conversations,
             enqueued=len(documents),
-            enqueue_wall_s=enqueue_wall_s,
-            enqueue_cpu_s=enqueue_cpu_s,
-            conversations_wall_s=conversations_wall_s,
-            conversations_cpu_s=conversations_cpu_s,
+            enqueue_wall_s=enqueue_wall,
+            enqueue_cpu_s=enqueue_cpu,
+            conversations_wall_s=wall,
+            conversations_cpu_s=cpu,
             max_message_bytes=settings.max_message_bytes,
             max_message_requests=settings.max_message_requests,
             max_transfers_per_conversation=settings.max_transfers_per_conversation,
             list_page_size=settings.list_page_size,
-            company_at_start=company_at_start,
+            company_at_start=at_start,
             company_at_end=self.company_size(company),
             verification=verification,
-        )
+        ), sent
+
+    def run(self) -> Measured:
+        """Set-up, enqueue, conversations and verification on a fresh app."""
+        probe = Probe()
+        with in_process_app(probe) as running, instrumented(probe):
+            measured, _sent = self.measure(self.connect(running))
+        return measured
 
     # -- analysis ----------------------------------------------------------------------------------------
 
@@ -696,6 +753,71 @@ class TransferBenchmark(ABC):
         print("", *CPU_COLUMNS_NOTE, sep="\n")
         where = write_results(self.results_name, result, now)
         print(f"\nbenchmark took {result['bench_runtime_s']} s; JSON: {where}")
+
+
+# -- verification helpers --------------------------------------------------------------------------------
+
+
+def once(copies: Counter[int], noun: str) -> dict[str, int]:
+    """How many documents QuickBooks has exactly once, not at all, more than once (``copies``: number of
+    copies -> documents), under ``<noun>_exactly_once``, ``<noun>_missing``, ``<noun>_duplicated``."""
+    return {
+        f"{noun}_exactly_once": copies.get(1, 0),
+        f"{noun}_missing": copies.get(0, 0),
+        f"{noun}_duplicated": sum(n for k, n in copies.items() if k > 1),
+    }
+
+
+@dataclass
+class Found:
+    """The sent documents looked up in QuickBooks by their transfer's ExternalGUID."""
+
+    copies: Counter[int] = field(default_factory=Counter)  # copies in QuickBooks -> documents
+    statuses: Counter[str] = field(default_factory=Counter)  # transfer status -> transfers
+    as_sent: int = 0  # found exactly once and as the document says
+    with_txn_id: int = 0  # found exactly once, and the transfer has its TxnID
+
+    def all_transferred(self, sent: int) -> bool:
+        """Whether each of the ``sent`` documents is in QuickBooks exactly once as sent, and its transfer
+        ``transferred`` with the TxnID."""
+        return (
+            self.copies == Counter({1: sent})
+            and self.as_sent == sent
+            and self.statuses == Counter({"transferred": sent})
+            and self.with_txn_id == sent
+        )
+
+
+def find_sent(
+    running: InProcessApp,
+    sent: Sent,
+    find: Callable[[str], Sequence[Any]],
+    as_sent: Callable[[Any, dict[str, Any]], bool],
+) -> Found:
+    """Each sent document's copies in QuickBooks (``find`` by ExternalGUID), its transfer's status, and whether
+    the one copy is ``as_sent`` and the transfer carries its TxnID."""
+    from chalicelib.domain.transfer import external_guid
+
+    found = Found()
+    for transfer_id, document in sent.items():
+        copies = find(external_guid(transfer_id))
+        found.copies[len(copies)] += 1
+        transfer = running.store.transfers.get(transfer_id)
+        found.statuses[transfer.status] += 1
+        if len(copies) == 1:
+            [one] = copies
+            found.with_txn_id += transfer.qb_txn_id == one.txn_id
+            found.as_sent += as_sent(one, document)
+    return found
+
+
+def once_text(v: dict[str, Any], noun: str, sent: int, *remarks: str, what: str = "") -> str:
+    """``once``'s figures of ``sent`` documents (``what`` they are, ``noun`` by default) as the verification
+    lines print them, ``remarks`` added in the parenthesis."""
+    return (
+        f"{v[f'{noun}_exactly_once']:,} of {sent:,} {what or noun} in QuickBooks exactly once (missing "
+        f"{v[f'{noun}_missing']}, duplicated {v[f'{noun}_duplicated']}{''.join(f'; {x}' for x in remarks)})"
+    )
 
 
 def statuses_text(verification: dict[str, Any]) -> str:

@@ -148,3 +148,33 @@ def child_decimal(element: etree._Element, name: str) -> Decimal | None:
     if not _NUMBER.fullmatch(text.strip()):
         raise QbResponseError(f"<{name}> is not a number: {text!r}")
     return Decimal(text.strip())
+
+
+def check_txn_fields(
+    *, txn_date: str, ref_number: str | None, ref_limit: int, memo: str | None, external_guid: str
+) -> None:
+    """What every transaction Add checks of its head: the date, an optional RefNumber within ``ref_limit``,
+    the memo's length and the ExternalGUID's form (``ValueError`` saying which)."""
+    check_date("TxnDate", txn_date)
+    if ref_number is not None:
+        check_ref_number(ref_number, ref_limit)
+    check_length("memo", memo, MEMO_MAX_LENGTH)
+    check_external_guid(external_guid)
+
+
+def write_txn_start(
+    add: etree._Element, party_tag: str, party: Ref, txn_date: str, ref_number: str | None
+) -> None:
+    """The first elements of a transaction Add: its party (``VendorRef``, ``AccountRef``), TxnDate and the
+    optional RefNumber, in the schema's order."""
+    write_ref(add, party_tag, party)
+    append_text_element(add, "TxnDate", txn_date)
+    if ref_number is not None:
+        append_text_element(add, "RefNumber", ref_number)
+
+
+def write_memo_and_guid(add: etree._Element, memo: str | None, external_guid: str) -> None:
+    """The Memo (when given) and the bridge's ExternalGUID, which come before the lines."""
+    if memo is not None:
+        append_text_element(add, "Memo", memo)
+    append_text_element(add, "ExternalGUID", external_guid)

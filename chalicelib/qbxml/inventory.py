@@ -49,15 +49,16 @@ from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_r
 from chalicelib.qbxml.fields import (
     MEMO_MAX_LENGTH,
     check_date,
-    check_external_guid,
     check_item_name,
     check_length,
-    check_ref_number,
+    check_txn_fields,
     child_decimal,
     include_ret_elements,
     number_text,
     quantity_text,
+    write_memo_and_guid,
     write_ref,
+    write_txn_start,
 )
 from chalicelib.qbxml.invoices import LIST_RET_ELEMENTS, Ref
 from chalicelib.qbxml.responses import QbResponseError, child_text
@@ -232,21 +233,17 @@ def build_item_receipt_add(request_id: str, spec: ItemReceiptSpec) -> etree._Ele
     """
     if not spec.lines:
         raise ValueError("an item receipt needs at least one line")
-    check_date("TxnDate", spec.txn_date)
-    if spec.ref_number is not None:
-        check_ref_number(spec.ref_number, RECEIPT_REF_NUMBER_MAX_LENGTH)
-    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
-    check_external_guid(spec.external_guid)
-
+    check_txn_fields(
+        txn_date=spec.txn_date,
+        ref_number=spec.ref_number,
+        ref_limit=RECEIPT_REF_NUMBER_MAX_LENGTH,
+        memo=spec.memo,
+        external_guid=spec.external_guid,
+    )
     request = request_element("ItemReceiptAddRq", request_id)
     add = etree.SubElement(request, "ItemReceiptAdd")
-    write_ref(add, "VendorRef", spec.vendor)
-    append_text_element(add, "TxnDate", spec.txn_date)
-    if spec.ref_number is not None:
-        append_text_element(add, "RefNumber", spec.ref_number)
-    if spec.memo is not None:
-        append_text_element(add, "Memo", spec.memo)
-    append_text_element(add, "ExternalGUID", spec.external_guid)
+    write_txn_start(add, "VendorRef", spec.vendor, spec.txn_date, spec.ref_number)
+    write_memo_and_guid(add, spec.memo, spec.external_guid)
     for number, line in enumerate(spec.lines, start=1):
         _receipt_line(add, number, line)
     include_ret_elements(request, ADD_RET_ELEMENTS)
@@ -288,21 +285,17 @@ def build_inventory_adjustment_add(request_id: str, spec: InventoryAdjustmentSpe
     """
     if not spec.lines:
         raise ValueError("an inventory adjustment needs at least one line")
-    check_date("TxnDate", spec.txn_date)
-    if spec.ref_number is not None:
-        check_ref_number(spec.ref_number, ADJUSTMENT_REF_NUMBER_MAX_LENGTH)
-    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
-    check_external_guid(spec.external_guid)
-
+    check_txn_fields(
+        txn_date=spec.txn_date,
+        ref_number=spec.ref_number,
+        ref_limit=ADJUSTMENT_REF_NUMBER_MAX_LENGTH,
+        memo=spec.memo,
+        external_guid=spec.external_guid,
+    )
     request = request_element("InventoryAdjustmentAddRq", request_id)
     add = etree.SubElement(request, "InventoryAdjustmentAdd")
-    write_ref(add, "AccountRef", spec.account)
-    append_text_element(add, "TxnDate", spec.txn_date)
-    if spec.ref_number is not None:
-        append_text_element(add, "RefNumber", spec.ref_number)
-    if spec.memo is not None:
-        append_text_element(add, "Memo", spec.memo)
-    append_text_element(add, "ExternalGUID", spec.external_guid)
+    write_txn_start(add, "AccountRef", spec.account, spec.txn_date, spec.ref_number)
+    write_memo_and_guid(add, spec.memo, spec.external_guid)
     for number, line in enumerate(spec.lines, start=1):
         new_quantity = quantity_text(f"the new quantity of line {number}", line.new_quantity)
         element = etree.SubElement(add, "InventoryAdjustmentLineAdd")

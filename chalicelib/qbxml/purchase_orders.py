@@ -37,15 +37,16 @@ from chalicelib.qbxml.document import append_text_element, request_element
 from chalicelib.qbxml.fields import (
     MEMO_MAX_LENGTH,
     check_date,
-    check_external_guid,
     check_length,
-    check_ref_number,
     check_ref_numbers,
+    check_txn_fields,
     child_decimal,
     include_ret_elements,
     number_text,
     quantity_text,
+    write_memo_and_guid,
     write_ref,
+    write_txn_start,
 )
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.qbxml.responses import QbResponseError, child_flag, child_named, child_text, children_named
@@ -128,25 +129,21 @@ def build_purchase_order_add(request_id: str, spec: PurchaseOrderSpec) -> etree.
     """
     if not spec.lines:
         raise ValueError("a purchase order needs at least one line")
-    check_date("TxnDate", spec.txn_date)
+    check_txn_fields(
+        txn_date=spec.txn_date,
+        ref_number=spec.ref_number,
+        ref_limit=REF_NUMBER_MAX_LENGTH,
+        memo=spec.memo,
+        external_guid=spec.external_guid,
+    )
     if spec.expected_date is not None:
         check_date("ExpectedDate", spec.expected_date)
-    if spec.ref_number is not None:
-        check_ref_number(spec.ref_number, REF_NUMBER_MAX_LENGTH)
-    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
-    check_external_guid(spec.external_guid)
-
     request = request_element("PurchaseOrderAddRq", request_id)
     add = etree.SubElement(request, "PurchaseOrderAdd")
-    write_ref(add, "VendorRef", spec.vendor)
-    append_text_element(add, "TxnDate", spec.txn_date)
-    if spec.ref_number is not None:
-        append_text_element(add, "RefNumber", spec.ref_number)
+    write_txn_start(add, "VendorRef", spec.vendor, spec.txn_date, spec.ref_number)
     if spec.expected_date is not None:
         append_text_element(add, "ExpectedDate", spec.expected_date)
-    if spec.memo is not None:
-        append_text_element(add, "Memo", spec.memo)
-    append_text_element(add, "ExternalGUID", spec.external_guid)
+    write_memo_and_guid(add, spec.memo, spec.external_guid)
     for number, line in enumerate(spec.lines, start=1):
         _line(add, number, line)
     include_ret_elements(request, ADD_RET_ELEMENTS)

@@ -7,12 +7,13 @@ and naming conventions it reads are kept for the callback only (``Names``), neve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.invoice import Organization
 from chalicelib.domain.mapping import InvalidQbName, NamingConventions, customer_name, item_name
-from chalicelib.domain.transfer import TransferError
+from chalicelib.domain.transfer import Transfer, TransferError
 from chalicelib.domain.xml_text import bad_xml_char, describe_char
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.steps.base import StepContext
@@ -124,6 +125,48 @@ def add_customers(
     plan["customers"].update(customers)
     for org_id, name in customers.items():
         plan["customer_details"][name.lower()] = customer_details(organizations[org_id])
+
+
+def line_organization_ids(transfers: Iterable[Transfer], *fields: str) -> set[str]:
+    """The ids of the organizations named on the lines (the documents' ``fields``) of ``transfers``."""
+    return {
+        str(line["organization"]["id"])
+        for transfer in transfers
+        for field in fields
+        for line in transfer.document.get(field, [])
+        if line.get("organization")
+    }
+
+
+def plan_line_customers(
+    plan: dict[str, Any], names: Names, organizations: Iterable[Organization | None]
+) -> None:
+    """Plan the customer of each organization of a document's lines (each once; linked ones need none).
+
+    Called last in a kind's ``plan_document``, once nothing can fail any more: a failing document leaves no
+    trace in the plan."""
+    customers: dict[str, str] = {}
+    found: dict[str, Organization] = {}
+    for organization in organizations:
+        if organization is not None and organization.id not in customers:
+            customers.update(plan_customer(plan, names, organization))
+            found[organization.id] = organization
+    add_customers(plan, customers, {k: v for k, v in found.items() if k in customers})
+
+
+def line_customer_failure(
+    ctx: StepContext, plan: dict[str, Any], organizations: Iterable[Organization | None]
+) -> TransferError | None:
+    """The error of a document one of whose lines' customers could not be created, or None."""
+    for organization in organizations:
+        if organization is not None and organization.id not in plan["linked"]:
+            name = plan["customers"].get(organization.id, "")
+            failure = dependency_failure(
+                ctx, plan["customer_step"], name, f'The customer "{name}" could not be created'
+            )
+            if failure is not None:
+                return failure
+    return None
 
 
 def dependency_failure(ctx: StepContext, step_key: str, name: str, what: str) -> TransferError | None:

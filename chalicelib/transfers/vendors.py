@@ -114,6 +114,15 @@ def prepare_vendors(ctx: StepContext, plan: dict[str, Any], keys: set[str], vend
     )
 
 
+def source_vendor_name(vendor: Vendor) -> str:
+    """The QuickBooks name of a source application's vendor (see ``vendor_name``)."""
+    return vendor_name(
+        vendor.name,
+        what=f"vendor name for vendor '{vendor.id}'",
+        fix="shorten the vendor's name in the source application",
+    )
+
+
 def vendor_details(vendor: Vendor) -> dict[str, Any]:
     """What a VendorAdd for a source vendor carries besides its name: company name and address."""
     address = vendor.address.model_dump(exclude_none=True) if vendor.address else None

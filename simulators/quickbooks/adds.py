@@ -4,8 +4,9 @@ A new list Add (ItemOtherChargeAdd ...) is one ``ListAdd`` subclass: name the re
 children of its ``...Add`` aggregate that it understands, say which list it adds to, and build the
 element from the aggregate, resolving references with ``resolve_ref`` (3140 for a reference to nothing,
 3130 for a missing parent), then register an instance in ``company._HANDLERS``. A transaction Add is a
-``TxnAdd`` subclass the same way (see ``invoices.InvoiceAdd``). Any other child of the aggregate is
-answered with 1030 rather than silently dropped.
+``TxnAdd`` subclass the same way (see ``invoices.InvoiceAdd``), resolving the references a new
+transaction makes with ``resolve_active`` (QuickBooks refuses inactive elements there). Any other child
+of the aggregate is answered with 1030 rather than silently dropped.
 
 QuickBooks' own rules the Adds here follow: customers, vendors and employees share one name space (the
 company's ``add`` refuses a customer named like a vendor with 3100 as well); an item's name is unique
@@ -27,6 +28,7 @@ from simulators.quickbooks.entities import (
     Account,
     Currency,
     Customer,
+    Item,
     ItemNonInventory,
     ItemSalesTax,
     ItemService,
@@ -36,6 +38,7 @@ from simulators.quickbooks.entities import (
     SalesTaxCode,
     StandardTerms,
     TrackingClass,
+    TreeObject,
     Vendor,
 )
 from simulators.quickbooks.errors import (
@@ -43,6 +46,7 @@ from simulators.quickbooks.errors import (
     StatusError,
     invalid_parent,
     invalid_reference,
+    missing_element,
     missing_field,
     name_in_use,
 )
@@ -51,14 +55,16 @@ from simulators.quickbooks.handlers import (
     RequestHandler,
     child_text,
     include_ret_elements,
+    is_active,
     read_address,
+    read_date,
     read_decimal,
     read_flag,
     reject_unhandled_children,
     resolve_ref,
 )
 from simulators.quickbooks.lists import ListStore, NameInUseError
-from simulators.quickbooks.transactions import Transaction, TxnStore
+from simulators.quickbooks.transactions import RateLine, Transaction, TxnStore, priced
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -66,7 +72,9 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=ListObject | Transaction)
 T = TypeVar("T", bound=ListObject)
 X = TypeVar("X", bound=Transaction)
+N = TypeVar("N", bound=TreeObject)
 P = TypeVar("P", ItemService, ItemNonInventory)
+L = TypeVar("L", bound=RateLine)
 
 
 class Add(RequestHandler, Generic[R]):
@@ -157,6 +165,52 @@ class TxnAdd(Add[X]):
     def save(self, record: X, company: QuickBooksCompany) -> None:
         """Stamp and record the transaction."""
         company.record(record)
+
+    def resolve_active(
+        self, element: etree._Element, tag: str, store: ListStore[T], kind: str, referrer: str | None = None
+    ) -> T | None:
+        """The element the ``tag`` reference of ``element`` names: a new transaction may only use active
+        ones, so an inactive one is answered like one that does not exist (3140 naming ``kind`` and the
+        referrer, as ``missing``)."""
+        return resolve_ref(element, tag, store, self.missing(kind, referrer), usable=is_active)
+
+    def line_account(self, element: etree._Element, company: QuickBooksCompany, referrer: str) -> Account:
+        """The active account a line's ``AccountRef`` names, which the line needs (3150 without one, the
+        simulator's choice, as for time tracking)."""
+        account = self.resolve_active(element, "AccountRef", company.accounts, Account.kind_label, referrer)
+        if account is None:
+            raise StatusError(missing_element("AccountRef"))
+        return account
+
+    def rate_line(
+        self,
+        line_kind: type[L],
+        element: etree._Element,
+        company: QuickBooksCompany,
+        referrer: str,
+        item: Item | None,
+        item_defaults: tuple[str | None, Decimal | None],
+    ) -> L:
+        """The ``line_kind`` line an InvoiceLineAdd or PurchaseOrderLineAdd describes, for ``item`` (which
+        the caller resolves: it knows which items the line may name): quantity x rate (see ``priced``),
+        the description and rate from ``item_defaults`` unless the line gives them, its active class. The
+        kind's own fields keep their defaults for the caller to read after these."""
+        default_desc, default_rate = item_defaults
+        count = read_decimal(element, "Quantity")
+        rate, total = priced(
+            count, read_decimal(element, "Rate"), read_decimal(element, "Amount"), default_rate
+        )
+        return line_kind(
+            item=item,
+            amount=total,
+            desc=child_text(element, "Desc") or default_desc,
+            quantity=count,
+            rate=rate,
+            class_=self.resolve_active(
+                element, "ClassRef", company.classes, TrackingClass.kind_label, referrer
+            ),
+            service_date=read_date(element, "ServiceDate"),
+        )
 
 
 def resolve_sales_tax_item(
@@ -404,19 +458,18 @@ _PRICING_TAGS = {
 }
 
 
-class _PricedItemAdd(ListAdd[P]):
-    """What ItemServiceAdd and ItemNonInventoryAdd share: a name, a parent of the same kind, a tax code
-    and one pricing block (SalesOrPurchase, or SalesAndPurchase for items bought and resold)."""
+class ItemAdd(ListAdd[N]):
+    """What the Adds of items share: they add to the items list, a sub-item hangs below an item of its own
+    kind, and the accounts an item posts to are required."""
 
-    item_kind: type[P]
+    item_kind: type[N]
 
     def store(self, company: QuickBooksCompany) -> ListStore[Any]:
         """The items list (every kind of item shares its name space)."""
         return company.items
 
-    def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> P:
-        """The item described by the aggregate."""
-        name = child_text(aggregate, "Name") or ""
+    def parent(self, aggregate: etree._Element, company: QuickBooksCompany) -> N | None:
+        """The item ``ParentRef`` names; 3130 for an item of another kind."""
         parent = resolve_ref(
             aggregate,
             "ParentRef",
@@ -426,6 +479,25 @@ class _PricedItemAdd(ListAdd[P]):
             usable=lambda found: type(found) is self.item_kind,
         )
         assert parent is None or isinstance(parent, self.item_kind)
+        return parent
+
+    def required_account(self, account: Account | None, company: QuickBooksCompany, name: str) -> Account:
+        """``account``, which the item ``name`` needs: 3180 without one."""
+        if account is None:
+            raise StatusError(
+                missing_field(company.items.label, name, "An account is required for this item.")
+            )
+        return account
+
+
+class _PricedItemAdd(ItemAdd[P]):
+    """What ItemServiceAdd and ItemNonInventoryAdd share: a name, a parent of the same kind, a tax code
+    and one pricing block (SalesOrPurchase, or SalesAndPurchase for items bought and resold)."""
+
+    def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> P:
+        """The item described by the aggregate."""
+        name = child_text(aggregate, "Name") or ""
+        parent = self.parent(aggregate, company)
         item = self.create(
             aggregate,
             name=name,
@@ -463,13 +535,13 @@ class _PricedItemAdd(ListAdd[P]):
         )
         if block is one_sided:
             return SalesOrPurchase(
-                account=self._required(account(tag="AccountRef"), company, name),
+                account=self.required_account(account(tag="AccountRef"), company, name),
                 desc=child_text(block, "Desc"),
                 price=read_decimal(block, "Price"),
             )
         return SalesAndPurchase(
-            income_account=self._required(account(tag="IncomeAccountRef"), company, name),
-            expense_account=self._required(account(tag="ExpenseAccountRef"), company, name),
+            income_account=self.required_account(account(tag="IncomeAccountRef"), company, name),
+            expense_account=self.required_account(account(tag="ExpenseAccountRef"), company, name),
             sales_desc=child_text(block, "SalesDesc"),
             sales_price=read_decimal(block, "SalesPrice"),
             purchase_desc=child_text(block, "PurchaseDesc"),
@@ -478,13 +550,6 @@ class _PricedItemAdd(ListAdd[P]):
                 block, "PrefVendorRef", company.vendors, self.missing(Vendor.kind_label)
             ),
         )
-
-    def _required(self, account: Account | None, company: QuickBooksCompany, name: str) -> Account:
-        if account is None:
-            raise StatusError(
-                missing_field(company.items.label, name, "An account is required for this item.")
-            )
-        return account
 
 
 class ItemServiceAdd(_PricedItemAdd[ItemService]):

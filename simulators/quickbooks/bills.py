@@ -58,7 +58,7 @@ from simulators.quickbooks.entities import (
 )
 from simulators.quickbooks.errors import StatusError, invalid_value
 from simulators.quickbooks.fields import Field, amount, compact, day, flag, text
-from simulators.quickbooks.handlers import child_text, is_active, read_address, read_date, resolve_ref
+from simulators.quickbooks.handlers import child_text, read_address, read_date
 from simulators.quickbooks.invoices import due_date
 from simulators.quickbooks.purchases import PurchaseAdd, VendorPurchase
 from simulators.quickbooks.transactions import BalanceHolder, Transaction, TxnStore, credit, debit
@@ -268,9 +268,7 @@ class BillAdd(PurchaseAdd[Bill]):
         ap_account = self.ap_account(aggregate, company)
         txn_date = read_date(aggregate, "TxnDate") or company.today
         terms = (
-            resolve_ref(
-                aggregate, "TermsRef", company.terms, self.missing(StandardTerms.kind_label), usable=is_active
-            )
+            self.resolve_active(aggregate, "TermsRef", company.terms, StandardTerms.kind_label)
             or vendor.terms
         )
         currency = company.home_currency  # vendors here deal in the home currency

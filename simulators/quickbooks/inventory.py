@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from simulators.quickbooks.adds import ListAdd
+from simulators.quickbooks.adds import ItemAdd
 from simulators.quickbooks.entities import (
     ZERO,
     Account,
@@ -36,9 +36,8 @@ from simulators.quickbooks.entities import (
     SalesTaxCode,
     Vendor,
 )
-from simulators.quickbooks.errors import StatusError, feature_not_enabled, missing_field
+from simulators.quickbooks.errors import StatusError, feature_not_enabled
 from simulators.quickbooks.handlers import child_text, read_decimal, read_flag, resolve_ref
-from simulators.quickbooks.lists import ListStore
 from simulators.quickbooks.transactions import debit, to_cents
 
 if TYPE_CHECKING:
@@ -59,10 +58,20 @@ def require_inventory(company: QuickBooksCompany) -> None:
         raise StatusError(feature_not_enabled())
 
 
-class ItemInventoryAdd(ListAdd[ItemInventory]):
+class RequiresInventory:
+    """For the Adds QuickBooks refuses with 3250 while inventory is off: inventory parts, purchase orders,
+    item receipts and inventory adjustments."""
+
+    def check_allowed(self, company: QuickBooksCompany) -> None:
+        """3250 while inventory and purchase orders are off."""
+        require_inventory(company)
+
+
+class ItemInventoryAdd(RequiresInventory, ItemAdd[ItemInventory]):
     """``ItemInventoryAddRq``: an inventory part, with its opening stock when the request gives one."""
 
     request_tag = "ItemInventoryAddRq"
+    item_kind = ItemInventory
     handled = frozenset(
         {
             "Name",
@@ -86,26 +95,10 @@ class ItemInventoryAdd(ListAdd[ItemInventory]):
         }
     )
 
-    def check_allowed(self, company: QuickBooksCompany) -> None:
-        """3250 while inventory is off."""
-        require_inventory(company)
-
-    def store(self, company: QuickBooksCompany) -> ListStore[Any]:
-        """The items list (every kind of item shares its name space)."""
-        return company.items
-
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> ItemInventory:
         """The inventory part the aggregate describes."""
         name = child_text(aggregate, "Name") or ""
-        parent = resolve_ref(
-            aggregate,
-            "ParentRef",
-            company.items,
-            self.missing_parent(company),
-            # QuickBooks keeps sub-items below an item of their own kind.
-            usable=lambda found: isinstance(found, ItemInventory),
-        )
-        assert parent is None or isinstance(parent, ItemInventory)
+        parent = self.parent(aggregate, company)
         account = partial(self._account, aggregate, company, name)
         purchase_cost = read_decimal(aggregate, "PurchaseCost")
         on_hand = read_decimal(aggregate, "QuantityOnHand") or Decimal(0)
@@ -155,8 +148,4 @@ class ItemInventoryAdd(ListAdd[ItemInventory]):
             self.missing(Account.kind_label),
             usable=lambda found: found.is_active and found.account_type in wanted,
         )
-        if account is None:
-            raise StatusError(
-                missing_field(company.items.label, name, "An account is required for this item.")
-            )
-        return account
+        return self.required_account(account, company, name)

@@ -19,7 +19,7 @@ nothing (3140); any of it while inventory is off (3250, see ``inventory``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -40,18 +40,18 @@ from simulators.quickbooks.fields import Field, amount, compact, day, quantity, 
 from simulators.quickbooks.handlers import (
     child_text,
     children_text,
-    is_active,
     read_date,
     read_decimal,
     reject_unhandled_children,
     resolve_ref,
 )
-from simulators.quickbooks.inventory import require_inventory
+from simulators.quickbooks.inventory import RequiresInventory
 from simulators.quickbooks.queries import KindFilter, Predicate
 from simulators.quickbooks.transactions import (
     BalanceHolder,
     StockMove,
     Transaction,
+    TxnLine,
     TxnStore,
     debit,
     to_cents,
@@ -66,24 +66,20 @@ _QUANTITY_TAGS = frozenset({"NewQuantity", "QuantityDifference"})
 
 
 @dataclass(kw_only=True, eq=False)
-class InventoryAdjustmentLine:
+class InventoryAdjustmentLine(TxnLine):
     """One part's change: how many more (or fewer) are on hand, and what that is worth."""
 
     item: ItemInventory
     quantity_difference: Decimal
     value_difference: Decimal
-    txn_line_id: str = field(default="", init=False)
 
     def to_field(self) -> Field:
         """The ``InventoryAdjustmentLineRet`` element."""
-        return (
+        return self._line_ret(
             "InventoryAdjustmentLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("ItemRef", self.item),
-                quantity("QuantityDifference", self.quantity_difference),
-                amount("ValueDifference", self.value_difference),
-            ),
+            ref("ItemRef", self.item),
+            quantity("QuantityDifference", self.quantity_difference),
+            amount("ValueDifference", self.value_difference),
         )
 
 
@@ -142,7 +138,7 @@ class InventoryAdjustment(Transaction):
         )
 
 
-class InventoryAdjustmentAdd(TxnAdd[InventoryAdjustment]):
+class InventoryAdjustmentAdd(RequiresInventory, TxnAdd[InventoryAdjustment]):
     """``InventoryAdjustmentAddRq``: records a quantity adjustment and answers with its Ret."""
 
     request_tag = "InventoryAdjustmentAddRq"
@@ -159,39 +155,21 @@ class InventoryAdjustmentAdd(TxnAdd[InventoryAdjustment]):
         }
     )
 
-    def check_allowed(self, company: QuickBooksCompany) -> None:
-        """3250 while inventory is off."""
-        require_inventory(company)
-
     def store(self, company: QuickBooksCompany) -> TxnStore[InventoryAdjustment]:
         """The company's inventory adjustments."""
         return company.inventory_adjustments
 
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> InventoryAdjustment:
         """The adjustment the aggregate describes."""
-        account = resolve_ref(
-            aggregate, "AccountRef", company.accounts, self.missing(Account.kind_label), usable=is_active
-        )
+        account = self.resolve_active(aggregate, "AccountRef", company.accounts, Account.kind_label)
         assert account is not None  # the schema requires AccountRef
         return InventoryAdjustment(
             account=account,
             txn_date=read_date(aggregate, "TxnDate") or company.today,
             ref_number=child_text(aggregate, "RefNumber"),
             external_guid=child_text(aggregate, "ExternalGUID"),
-            customer=resolve_ref(
-                aggregate,
-                "CustomerRef",
-                company.customers,
-                self.missing(Customer.kind_label),
-                usable=is_active,
-            ),
-            class_=resolve_ref(
-                aggregate,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label),
-                usable=is_active,
-            ),
+            customer=self.resolve_active(aggregate, "CustomerRef", company.customers, Customer.kind_label),
+            class_=self.resolve_active(aggregate, "ClassRef", company.classes, TrackingClass.kind_label),
             memo=child_text(aggregate, "Memo"),
             lines=[self._line(line, company) for line in aggregate.iterfind("InventoryAdjustmentLineAdd")],
         )

@@ -37,7 +37,6 @@ from simulators.quickbooks.entities import (
 )
 from simulators.quickbooks.handlers import (
     child_text,
-    is_active,
     read_address,
     read_date,
     read_decimal,
@@ -45,7 +44,7 @@ from simulators.quickbooks.handlers import (
     reject_unhandled_children,
     resolve_ref,
 )
-from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore, priced, to_cents
+from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore, to_cents
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -95,25 +94,17 @@ class InvoiceAdd(TxnAdd[Invoice]):
 
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> Invoice:
         """The invoice the aggregate describes, completed as QuickBooks completes it."""
-        customer = resolve_ref(
-            aggregate, "CustomerRef", company.customers, self.missing(Customer.kind_label), usable=is_active
-        )
+        customer = self.resolve_active(aggregate, "CustomerRef", company.customers, Customer.kind_label)
         assert customer is not None  # the schema requires CustomerRef
         txn_date = read_date(aggregate, "TxnDate") or company.today
         terms = (
-            resolve_ref(
-                aggregate, "TermsRef", company.terms, self.missing(StandardTerms.kind_label), usable=is_active
-            )
+            self.resolve_active(aggregate, "TermsRef", company.terms, StandardTerms.kind_label)
             or customer.terms
         )
         lines = [self._line(line, company) for line in aggregate.iterfind("InvoiceLineAdd")]
         customer_code = (
-            resolve_ref(
-                aggregate,
-                "CustomerSalesTaxCodeRef",
-                company.sales_tax_codes,
-                self.missing(SalesTaxCode.kind_label),
-                usable=is_active,
+            self.resolve_active(
+                aggregate, "CustomerSalesTaxCodeRef", company.sales_tax_codes, SalesTaxCode.kind_label
             )
             or customer.sales_tax_code
         )
@@ -143,13 +134,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
             exchange_rate=exchange_rate,
             lines=lines,
             ar_account=self._ar_account(aggregate, company),
-            class_=resolve_ref(
-                aggregate,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label),
-                usable=is_active,
-            ),
+            class_=self.resolve_active(aggregate, "ClassRef", company.classes, TrackingClass.kind_label),
             template=self._template(aggregate, company),
             bill_address=read_address(aggregate, "BillAddress") or customer.bill_address,
             ship_address=read_address(aggregate, "ShipAddress") or customer.ship_address,
@@ -171,37 +156,18 @@ class InvoiceAdd(TxnAdd[Invoice]):
 
     def _line(self, element: etree._Element, company: QuickBooksCompany) -> InvoiceLine:
         reject_unhandled_children(element, _LINE_TAGS, "InvoiceLineAdd")
-        item = resolve_ref(
-            element, "ItemRef", company.items, self.missing("Item", _LINE_REFERRER), usable=is_active
-        )
+        item = self.resolve_active(element, "ItemRef", company.items, "Item", _LINE_REFERRER)
         default_desc, default_rate, default_code = _item_defaults(item)
-        count = read_decimal(element, "Quantity")
-        rate, amount = priced(
-            count, read_decimal(element, "Rate"), read_decimal(element, "Amount"), default_rate
+        line = self.rate_line(
+            InvoiceLine, element, company, _LINE_REFERRER, item, (default_desc, default_rate)
         )
-        return InvoiceLine(
-            item=item,
-            amount=amount,
-            desc=child_text(element, "Desc") or default_desc,
-            quantity=count,
-            rate=rate,
-            class_=resolve_ref(
-                element,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label, _LINE_REFERRER),
-                usable=is_active,
-            ),
-            sales_tax_code=resolve_ref(
-                element,
-                "SalesTaxCodeRef",
-                company.sales_tax_codes,
-                self.missing(SalesTaxCode.kind_label, _LINE_REFERRER),
-                usable=is_active,
+        line.sales_tax_code = (
+            self.resolve_active(
+                element, "SalesTaxCodeRef", company.sales_tax_codes, SalesTaxCode.kind_label, _LINE_REFERRER
             )
-            or default_code,
-            service_date=read_date(element, "ServiceDate"),
+            or default_code
         )
+        return line
 
     def _ar_account(self, aggregate: etree._Element, company: QuickBooksCompany) -> Account | None:
         """The receivables account named, else the company's first; other kinds of account are refused."""

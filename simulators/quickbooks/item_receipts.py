@@ -33,7 +33,7 @@ from simulators.quickbooks.entities import ZERO, Vendor, ref
 from simulators.quickbooks.errors import StatusError, invalid_value, object_not_found
 from simulators.quickbooks.fields import Field, amount, compact, day, text
 from simulators.quickbooks.handlers import child_text, read_date
-from simulators.quickbooks.inventory import require_inventory
+from simulators.quickbooks.inventory import RequiresInventory
 from simulators.quickbooks.purchase_orders import PurchaseOrder, PurchaseOrderLine, Receiving
 from simulators.quickbooks.purchases import (
     ITEM_LINE_TAGS,
@@ -79,7 +79,7 @@ class ItemReceipt(VendorPurchase):
         )
 
 
-class ItemReceiptAdd(PurchaseAdd[ItemReceipt]):
+class ItemReceiptAdd(RequiresInventory, PurchaseAdd[ItemReceipt]):
     """``ItemReceiptAddRq``: records an item receipt, receiving against purchase order lines it links to."""
 
     request_tag = "ItemReceiptAddRq"
@@ -97,10 +97,6 @@ class ItemReceiptAdd(PurchaseAdd[ItemReceipt]):
             "ItemLineAdd",
         }
     )
-
-    def check_allowed(self, company: QuickBooksCompany) -> None:
-        """3250 while inventory and purchase orders are off."""
-        require_inventory(company)
 
     def store(self, company: QuickBooksCompany) -> TxnStore[ItemReceipt]:
         """The company's item receipts."""

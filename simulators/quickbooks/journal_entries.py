@@ -34,7 +34,7 @@ vendor's (a credit: is owed more).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -54,19 +54,25 @@ from simulators.quickbooks.entities import (
     ref,
 )
 from simulators.quickbooks.errors import StatusError, invalid_reference, invalid_value, missing_element
-from simulators.quickbooks.fields import Field, amount, compact, day, flag, float_value, text
+from simulators.quickbooks.fields import Field, compact, day, flag, float_value, text
 from simulators.quickbooks.handlers import (
     child_text,
-    is_active,
     read_date,
     read_decimal,
     read_flag,
     reject_unhandled_children,
-    resolve_ref,
 )
 from simulators.quickbooks.invoices import next_ref_number
 from simulators.quickbooks.time_tracking import find_name
-from simulators.quickbooks.transactions import BalanceHolder, Transaction, TxnStore, credit, debit, to_cents
+from simulators.quickbooks.transactions import (
+    AccountLine,
+    BalanceHolder,
+    Transaction,
+    TxnStore,
+    credit,
+    debit,
+    to_cents,
+)
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -85,31 +91,16 @@ NO_SIGN = (
 
 
 @dataclass(kw_only=True, eq=False)
-class JournalLine:
+class JournalLine(AccountLine):
     """One debit or credit line of a journal entry."""
 
     is_debit: bool
-    account: Account
-    amount: Decimal
-    memo: str | None = None
     entity: Customer | Vendor | Employee | OtherName | None = None
-    class_: TrackingClass | None = None
-    billable_status: str | None = None
-    txn_line_id: str = field(default="", init=False)
 
     def to_field(self) -> Field:
         """The ``JournalDebitLine`` or ``JournalCreditLine`` element of the Ret."""
-        return (
-            "JournalDebitLine" if self.is_debit else "JournalCreditLine",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("AccountRef", self.account),
-                amount("Amount", self.amount),
-                text("Memo", self.memo),
-                ref("EntityRef", self.entity),
-                ref("ClassRef", self.class_),
-                text("BillableStatus", self.billable_status),
-            ),
+        return self._account_line_ret(
+            "JournalDebitLine" if self.is_debit else "JournalCreditLine", ref("EntityRef", self.entity)
         )
 
 
@@ -218,15 +209,7 @@ class JournalEntryAdd(TxnAdd[JournalEntry]):
 
     def _line(self, element: etree._Element, company: QuickBooksCompany, *, is_debit: bool) -> JournalLine:
         reject_unhandled_children(element, _LINE_TAGS, local_name(element))
-        account = resolve_ref(
-            element,
-            "AccountRef",
-            company.accounts,
-            self.missing(Account.kind_label, self.line_referrer),
-            usable=is_active,
-        )
-        if account is None:
-            raise StatusError(missing_element("AccountRef"))
+        account = self.line_account(element, company, self.line_referrer)
         raw_amount = read_decimal(element, "Amount") or ZERO
         if raw_amount < 0:
             raise StatusError(invalid_value("Amount", child_text(element, "Amount") or "", NO_SIGN))
@@ -246,12 +229,8 @@ class JournalEntryAdd(TxnAdd[JournalEntry]):
             amount=to_cents(raw_amount),
             memo=child_text(element, "Memo"),
             entity=entity,
-            class_=resolve_ref(
-                element,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label, self.line_referrer),
-                usable=is_active,
+            class_=self.resolve_active(
+                element, "ClassRef", company.classes, TrackingClass.kind_label, self.line_referrer
             ),
             billable_status=status,
         )

@@ -33,7 +33,6 @@ from simulators.quickbooks.entities import (
     ZERO,
     Address,
     Customer,
-    Item,
     ItemInventory,
     ItemSalesTax,
     ListObject,
@@ -46,20 +45,18 @@ from simulators.quickbooks.entities import (
     ref,
 )
 from simulators.quickbooks.errors import StatusError, missing_element
-from simulators.quickbooks.fields import Field, amount, compact, day, flag, price, quantity, text
+from simulators.quickbooks.fields import Field, amount, compact, day, flag, quantity, text
 from simulators.quickbooks.handlers import (
     child_text,
-    is_active,
     read_address,
     read_date,
-    read_decimal,
     reject_unhandled_children,
     resolve_ref,
 )
-from simulators.quickbooks.inventory import require_inventory
+from simulators.quickbooks.inventory import RequiresInventory
 from simulators.quickbooks.invoices import next_ref_number
 from simulators.quickbooks.purchases import purchase_side
-from simulators.quickbooks.transactions import Transaction, TxnStore, priced
+from simulators.quickbooks.transactions import RateLine, Transaction, TxnStore
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -71,20 +68,12 @@ _LINE_TAGS = frozenset(
 
 
 @dataclass(kw_only=True, eq=False)
-class PurchaseOrderLine:
+class PurchaseOrderLine(RateLine):
     """One line of a purchase order: an item ordered, how many at what rate, and how many came in."""
 
-    item: Item | None
-    amount: Decimal
-    desc: str | None = None
-    quantity: Decimal | None = None
-    rate: Decimal | None = None
-    class_: TrackingClass | None = None
     customer: Customer | None = None
-    service_date: date | None = None
     received_quantity: Decimal = Decimal(0)
     is_manually_closed: bool = False
-    txn_line_id: str = field(default="", init=False)
 
     @property
     def open_quantity(self) -> Decimal:
@@ -104,21 +93,12 @@ class PurchaseOrderLine:
 
     def to_field(self) -> Field:
         """The ``PurchaseOrderLineRet`` element."""
-        return (
+        return self._rate_line_ret(
             "PurchaseOrderLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("ItemRef", self.item),
-                text("Desc", self.desc),
-                quantity("Quantity", self.quantity),
-                price("Rate", self.rate),
-                ref("ClassRef", self.class_),
-                amount("Amount", self.amount),
-                ref("CustomerRef", self.customer),
-                day("ServiceDate", self.service_date),
-                quantity("ReceivedQuantity", self.received_quantity),
-                flag("IsManuallyClosed", self.is_manually_closed),
-            ),
+            ref("CustomerRef", self.customer),
+            day("ServiceDate", self.service_date),
+            quantity("ReceivedQuantity", self.received_quantity),
+            flag("IsManuallyClosed", self.is_manually_closed),
         )
 
 
@@ -212,7 +192,7 @@ class PurchaseOrder(Transaction):
         )
 
 
-class PurchaseOrderAdd(TxnAdd[PurchaseOrder]):
+class PurchaseOrderAdd(RequiresInventory, TxnAdd[PurchaseOrder]):
     """``PurchaseOrderAddRq``: records a purchase order and answers with its PurchaseOrderRet."""
 
     request_tag = "PurchaseOrderAddRq"
@@ -235,19 +215,13 @@ class PurchaseOrderAdd(TxnAdd[PurchaseOrder]):
         }
     )
 
-    def check_allowed(self, company: QuickBooksCompany) -> None:
-        """3250 while inventory and purchase orders are off."""
-        require_inventory(company)
-
     def store(self, company: QuickBooksCompany) -> TxnStore[PurchaseOrder]:
         """The company's purchase orders."""
         return company.purchase_orders
 
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> PurchaseOrder:
         """The purchase order the aggregate describes, completed as QuickBooks completes it."""
-        vendor = resolve_ref(
-            aggregate, "VendorRef", company.vendors, self.missing(Vendor.kind_label), usable=is_active
-        )
+        vendor = self.resolve_active(aggregate, "VendorRef", company.vendors, Vendor.kind_label)
         if vendor is None:
             # The schema lets VendorRef out; QuickBooks cannot order from nobody.
             raise StatusError(missing_element("VendorRef"))
@@ -259,18 +233,10 @@ class PurchaseOrderAdd(TxnAdd[PurchaseOrder]):
             external_guid=child_text(aggregate, "ExternalGUID"),
             currency=currency,
             exchange_rate=None if currency is None else Decimal(1),
-            class_=resolve_ref(
-                aggregate,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label),
-                usable=is_active,
-            ),
+            class_=self.resolve_active(aggregate, "ClassRef", company.classes, TrackingClass.kind_label),
             vendor_address=read_address(aggregate, "VendorAddress") or vendor.vendor_address,
             ship_address=read_address(aggregate, "ShipAddress"),
-            terms=resolve_ref(
-                aggregate, "TermsRef", company.terms, self.missing(StandardTerms.kind_label), usable=is_active
-            )
+            terms=self.resolve_active(aggregate, "TermsRef", company.terms, StandardTerms.kind_label)
             or vendor.terms,
             due_date=read_date(aggregate, "DueDate"),
             expected_date=read_date(aggregate, "ExpectedDate"),
@@ -297,30 +263,9 @@ class PurchaseOrderAdd(TxnAdd[PurchaseOrder]):
             # A sales tax item is what the company charges, never something it buys.
             usable=lambda found: found.is_active and not isinstance(found, ItemSalesTax),
         )
-        default_desc, default_rate = (None, None) if item is None else purchase_side(item)[:2]
-        count = read_decimal(element, "Quantity")
-        rate, total = priced(
-            count, read_decimal(element, "Rate"), read_decimal(element, "Amount"), default_rate
+        item_defaults = (None, None) if item is None else purchase_side(item)[:2]
+        line = self.rate_line(PurchaseOrderLine, element, company, _LINE_REFERRER, item, item_defaults)
+        line.customer = self.resolve_active(
+            element, "CustomerRef", company.customers, Customer.kind_label, _LINE_REFERRER
         )
-        return PurchaseOrderLine(
-            item=item,
-            amount=total,
-            desc=child_text(element, "Desc") or default_desc,
-            quantity=count,
-            rate=rate,
-            class_=resolve_ref(
-                element,
-                "ClassRef",
-                company.classes,
-                self.missing(TrackingClass.kind_label, _LINE_REFERRER),
-                usable=is_active,
-            ),
-            customer=resolve_ref(
-                element,
-                "CustomerRef",
-                company.customers,
-                self.missing(Customer.kind_label, _LINE_REFERRER),
-                usable=is_active,
-            ),
-            service_date=read_date(element, "ServiceDate"),
-        )
+        return line

@@ -33,18 +33,19 @@ from simulators.quickbooks.entities import (
     ref,
 )
 from simulators.quickbooks.errors import StatusError, missing_element
-from simulators.quickbooks.fields import Field, amount, compact, price, quantity, text
+from simulators.quickbooks.fields import Field, amount, price, quantity, text
 from simulators.quickbooks.handlers import (
     child_text,
-    is_active,
     read_decimal,
     reject_unhandled_children,
     resolve_ref,
 )
 from simulators.quickbooks.transactions import (
+    AccountLine,
     BalanceHolder,
     StockMove,
     Transaction,
+    TxnLine,
     credit,
     debit,
     priced,
@@ -61,35 +62,18 @@ ITEM_LINE_TAGS = frozenset(
 
 
 @dataclass(kw_only=True, eq=False)
-class ExpenseLine:
+class ExpenseLine(AccountLine):
     """An expense line of a bill or item receipt: an amount charged to an account."""
 
-    account: Account
-    amount: Decimal
-    memo: str | None = None
     customer: Customer | None = None
-    class_: TrackingClass | None = None
-    billable_status: str | None = None  # Billable, NotBillable, HasBeenBilled
-    txn_line_id: str = field(default="", init=False)
 
     def to_field(self) -> Field:
         """The ``ExpenseLineRet`` element."""
-        return (
-            "ExpenseLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("AccountRef", self.account),
-                amount("Amount", self.amount),
-                text("Memo", self.memo),
-                ref("CustomerRef", self.customer),
-                ref("ClassRef", self.class_),
-                text("BillableStatus", self.billable_status),
-            ),
-        )
+        return self._account_line_ret("ExpenseLineRet", ref("CustomerRef", self.customer))
 
 
 @dataclass(kw_only=True, eq=False)
-class ItemLine:
+class ItemLine(TxnLine):
     """An item line of a bill or item receipt: an item bought, its quantity, cost and amount; ``account``
     is where the purchase posts (the item's expense, or for inventory its asset account)."""
 
@@ -102,23 +86,19 @@ class ItemLine:
     customer: Customer | None = None
     class_: TrackingClass | None = None
     billable_status: str | None = None
-    txn_line_id: str = field(default="", init=False)
 
     def to_field(self) -> Field:
         """The ``ItemLineRet`` element."""
-        return (
+        return self._line_ret(
             "ItemLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("ItemRef", self.item),
-                text("Desc", self.desc),
-                quantity("Quantity", self.quantity),
-                price("Cost", self.cost),
-                amount("Amount", self.amount),
-                ref("CustomerRef", self.customer),
-                ref("ClassRef", self.class_),
-                text("BillableStatus", self.billable_status),
-            ),
+            ref("ItemRef", self.item),
+            text("Desc", self.desc),
+            quantity("Quantity", self.quantity),
+            price("Cost", self.cost),
+            amount("Amount", self.amount),
+            ref("CustomerRef", self.customer),
+            ref("ClassRef", self.class_),
+            text("BillableStatus", self.billable_status),
         )
 
     def stock_move(self) -> StockMove | None:
@@ -201,9 +181,7 @@ class PurchaseAdd(TxnAdd[P]):
 
     def vendor(self, aggregate: etree._Element, company: QuickBooksCompany) -> Vendor:
         """The active vendor ``VendorRef`` names (a customer or employee of that name is no vendor)."""
-        vendor = resolve_ref(
-            aggregate, "VendorRef", company.vendors, self.missing(Vendor.kind_label), usable=is_active
-        )
+        vendor = self.resolve_active(aggregate, "VendorRef", company.vendors, Vendor.kind_label)
         assert vendor is not None  # the schema requires VendorRef
         return vendor
 
@@ -222,15 +200,7 @@ class PurchaseAdd(TxnAdd[P]):
     def expense_line(self, element: etree._Element, company: QuickBooksCompany) -> ExpenseLine:
         """An ``ExpenseLineAdd``: its account is required (3150)."""
         reject_unhandled_children(element, _EXPENSE_LINE_TAGS, "ExpenseLineAdd")
-        account = resolve_ref(
-            element,
-            "AccountRef",
-            company.accounts,
-            self.missing(Account.kind_label, self.line_referrer),
-            usable=is_active,
-        )
-        if account is None:
-            raise StatusError(missing_element("AccountRef"))
+        account = self.line_account(element, company, self.line_referrer)
         customer, class_ = self.line_customer_and_class(element, company)
         return ExpenseLine(
             account=account,
@@ -285,19 +255,11 @@ class PurchaseAdd(TxnAdd[P]):
         self, element: etree._Element, company: QuickBooksCompany
     ) -> tuple[Customer | None, TrackingClass | None]:
         """A line's active customer (or job) and class, when it names them."""
-        customer = resolve_ref(
-            element,
-            "CustomerRef",
-            company.customers,
-            self.missing(Customer.kind_label, self.line_referrer),
-            usable=is_active,
+        customer = self.resolve_active(
+            element, "CustomerRef", company.customers, Customer.kind_label, self.line_referrer
         )
-        class_ = resolve_ref(
-            element,
-            "ClassRef",
-            company.classes,
-            self.missing(TrackingClass.kind_label, self.line_referrer),
-            usable=is_active,
+        class_ = self.resolve_active(
+            element, "ClassRef", company.classes, TrackingClass.kind_label, self.line_referrer
         )
         return customer, class_
 

@@ -71,7 +71,6 @@ from simulators.quickbooks.handlers import (
     Reply,
     child_text,
     children_text,
-    is_active,
     read_date,
     resolve_ref,
 )
@@ -239,9 +238,7 @@ class TimeTrackingAdd(TxnAdd[TimeTracking]):
     def build(self, aggregate: etree._Element, company: QuickBooksCompany) -> TimeTracking:
         """The time record the aggregate describes, checked against QuickBooks' rules."""
         entity = self._entity(aggregate, company)
-        customer = resolve_ref(
-            aggregate, "CustomerRef", company.customers, self.missing(Customer.kind_label), usable=is_active
-        )
+        customer = self.resolve_active(aggregate, "CustomerRef", company.customers, Customer.kind_label)
         found_item = resolve_ref(
             aggregate,
             "ItemServiceRef",
@@ -251,15 +248,9 @@ class TimeTrackingAdd(TxnAdd[TimeTracking]):
         )
         assert found_item is None or isinstance(found_item, ItemService)
         duration = self._duration(aggregate)
-        class_ = resolve_ref(
-            aggregate, "ClassRef", company.classes, self.missing(TrackingClass.kind_label), usable=is_active
-        )
-        payroll_item = resolve_ref(
-            aggregate,
-            "PayrollItemWageRef",
-            company.payroll_wage_items,
-            self.missing(PayrollItemWage.kind_label),
-            usable=is_active,
+        class_ = self.resolve_active(aggregate, "ClassRef", company.classes, TrackingClass.kind_label)
+        payroll_item = self.resolve_active(
+            aggregate, "PayrollItemWageRef", company.payroll_wage_items, PayrollItemWage.kind_label
         )
         paid_from_time = isinstance(entity, Employee) and entity.uses_time_data
         if payroll_item is not None and not paid_from_time:

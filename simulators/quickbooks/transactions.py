@@ -258,8 +258,21 @@ class TxnView:
 
 
 @dataclass(kw_only=True, eq=False)
-class InvoiceLine:
-    """One line of an invoice: an item sold (or a description only), its quantity, rate and amount."""
+class TxnLine:
+    """What every transaction line has: the TxnLineID the company stamps on it when the transaction is
+    recorded, which its Ret element lists first."""
+
+    txn_line_id: str = field(default="", init=False)
+
+    def _line_ret(self, tag: str, *fields: Field | None) -> Field:
+        """The line's ``tag`` element: its TxnLineID, then ``fields`` (those with a value)."""
+        return (tag, compact(("TxnLineID", self.txn_line_id), *fields))
+
+
+@dataclass(kw_only=True, eq=False)
+class RateLine(TxnLine):
+    """A line that sells or orders an item at a rate (invoices, purchase orders): quantity x rate is its
+    amount, as ``priced`` works it out, and its Ret starts with the same elements."""
 
     item: Item | None
     amount: Decimal
@@ -267,9 +280,27 @@ class InvoiceLine:
     quantity: Decimal | None = None
     rate: Decimal | None = None
     class_: TrackingClass | None = None
-    sales_tax_code: SalesTaxCode | None = None
     service_date: date | None = None
-    txn_line_id: str = field(default="", init=False)
+
+    def _rate_line_ret(self, tag: str, *fields: Field | None) -> Field:
+        """The line's ``tag`` element: ItemRef to Amount, then ``fields``."""
+        return self._line_ret(
+            tag,
+            ref("ItemRef", self.item),
+            text("Desc", self.desc),
+            quantity("Quantity", self.quantity),
+            price("Rate", self.rate),
+            ref("ClassRef", self.class_),
+            amount("Amount", self.amount),
+            *fields,
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class InvoiceLine(RateLine):
+    """One line of an invoice: an item sold (or a description only), its quantity, rate and amount."""
+
+    sales_tax_code: SalesTaxCode | None = None
 
     @property
     def is_taxable(self) -> bool:
@@ -278,19 +309,34 @@ class InvoiceLine:
 
     def to_field(self) -> Field:
         """The ``InvoiceLineRet`` element."""
-        return (
+        return self._rate_line_ret(
             "InvoiceLineRet",
-            compact(
-                ("TxnLineID", self.txn_line_id),
-                ref("ItemRef", self.item),
-                text("Desc", self.desc),
-                quantity("Quantity", self.quantity),
-                price("Rate", self.rate),
-                ref("ClassRef", self.class_),
-                amount("Amount", self.amount),
-                day("ServiceDate", self.service_date),
-                ref("SalesTaxCodeRef", self.sales_tax_code),
-            ),
+            day("ServiceDate", self.service_date),
+            ref("SalesTaxCodeRef", self.sales_tax_code),
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class AccountLine(TxnLine):
+    """A line straight on an account (a bill's expense line, a journal entry's debit or credit line): an
+    amount, a memo, whom it is for, a class, and whether it is billable to a customer."""
+
+    account: Account
+    amount: Decimal
+    memo: str | None = None
+    class_: TrackingClass | None = None
+    billable_status: str | None = None  # Billable, NotBillable, HasBeenBilled
+
+    def _account_line_ret(self, tag: str, whom: Field | None) -> Field:
+        """The line's ``tag`` element, ``whom`` (the reference to whom it is for) after its Memo."""
+        return self._line_ret(
+            tag,
+            ref("AccountRef", self.account),
+            amount("Amount", self.amount),
+            text("Memo", self.memo),
+            whom,
+            ref("ClassRef", self.class_),
+            text("BillableStatus", self.billable_status),
         )
 
 

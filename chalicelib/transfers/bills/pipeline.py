@@ -29,20 +29,21 @@ from chalicelib.steps.base import StepContext
 from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
     Names,
-    add_customers,
     customer_ref,
     dependency_failure,
+    line_customer_failure,
+    line_organization_ids,
     plan_classes,
-    plan_customer,
+    plan_line_customers,
     prepare_names,
 )
 from chalicelib.transfers.pipeline import Identity, Part, txn_identity
 from chalicelib.transfers.vendors import (
     plan_vendor,
     prepare_vendors,
+    source_vendor_name,
     vendor_details,
     vendor_failure,
-    vendor_name,
     vendor_ref_id,
 )
 
@@ -63,12 +64,7 @@ class BillPipeline:
         self._names: Names | None = None
 
     def prepare(self, ctx: StepContext, plan: dict[str, Any], transfers: list[Transfer]) -> None:
-        org_ids = {
-            str(line["organization"]["id"])
-            for t in transfers
-            for line in [*t.document.get("expense_lines", []), *t.document.get("item_lines", [])]
-            if line.get("organization")
-        }
+        org_ids = line_organization_ids(transfers, "expense_lines", "item_lines")
         self._names = prepare_names(ctx, plan, org_ids, CUSTOMERS)
         prepare_vendors(ctx, plan, {str(t.document["vendor"]["id"]) for t in transfers}, VENDORS)
 
@@ -78,11 +74,7 @@ class BillPipeline:
         document = BillDocument.model_validate(transfer.document)
         accounts = ctx.connector.accounts
         vendor = document.vendor
-        name = vendor_name(
-            vendor.name,
-            what=f"vendor name for vendor '{vendor.id}'",
-            fix="shorten the vendor's name in the source application",
-        )
+        name = source_vendor_name(vendor)
         items = {
             product_key(line.product): product_item(
                 line.product,
@@ -95,17 +87,11 @@ class BillPipeline:
         }
         lines: list[BillExpenseLine | BillItemLine] = [*document.expense_lines, *document.item_lines]
         classes = plan_classes([line.line_of_business for line in lines], names.classes_map)
-        customers: dict[str, str] = {}
-        organizations = {}
-        for line in lines:
-            if line.organization is not None and line.organization.id not in customers:
-                customers.update(plan_customer(plan, names, line.organization))
-                organizations[line.organization.id] = line.organization
         plan_vendor(plan, vendor.id, name, vendor_details(vendor), mapped=False)
         for key, entry in items.items():
             plan["items"].setdefault(key, entry)
         plan["classes"].update(classes)
-        add_customers(plan, customers, {k: v for k, v in organizations.items() if k in customers})
+        plan_line_customers(plan, names, [line.organization for line in lines])
 
     def parts(self, transfer: Transfer) -> list[Part]:
         return [Part("", transfer.external_guid)]
@@ -119,15 +105,9 @@ class BillPipeline:
         if error is not None:
             return error
         lines: list[BillExpenseLine | BillItemLine] = [*document.expense_lines, *document.item_lines]
-        for line in lines:
-            org = line.organization
-            if org is not None and org.id not in plan["linked"]:
-                name = plan["customers"].get(org.id, "")
-                failure = dependency_failure(
-                    ctx, CUSTOMERS, name, f'The customer "{name}" could not be created'
-                )
-                if failure is not None:
-                    return failure
+        failure = line_customer_failure(ctx, plan, [line.organization for line in lines])
+        if failure is not None:
+            return failure
         for line in document.item_lines:
             info = plan["items"][product_key(line.product)]
             failure = dependency_failure(

@@ -27,12 +27,11 @@ from chalicelib.qbxml.invoices import Ref
 from chalicelib.steps.base import StepContext
 from chalicelib.transfers.naming import (
     Names,
-    add_customers,
     checked_mapping_target,
     customer_ref,
-    dependency_failure,
+    line_customer_failure,
     plan_classes,
-    plan_customer,
+    plan_line_customers,
     prepare_names,
 )
 from chalicelib.transfers.pipeline import (
@@ -132,15 +131,9 @@ class ExpenseReportPipeline:
                 fix=f"map resource '{resource.id}' to its QuickBooks vendor in the resources mapping",
             )
         classes = plan_classes([item.line_of_business for item, _ in owed], names.classes_map)
-        customers: dict[str, str] = {}
-        organizations = {}
-        for item, line in owed:
-            if line["billable"] and item.organization is not None and item.organization.id not in customers:
-                customers.update(plan_customer(plan, names, item.organization))
-                organizations[item.organization.id] = item.organization
         plan_vendor(plan, vendor_key(resource.id), name, {}, mapped=bool(mapped))
         plan["classes"].update(classes)
-        add_customers(plan, customers, {k: v for k, v in organizations.items() if k in customers})
+        plan_line_customers(plan, names, [item.organization for item, line in owed if line["billable"]])
         plan["lines"][transfer.id] = lines
 
     def _line(self, item: ExpenseItem) -> dict[str, Any]:
@@ -181,16 +174,12 @@ class ExpenseReportPipeline:
         )
         if error is not None:
             return error
-        for item, line in zip(document.items, plan["lines"][transfer.id], strict=True):
-            org = item.organization
-            if line["reimbursable"] and line["billable"] and org is not None and org.id not in plan["linked"]:
-                name = plan["customers"].get(org.id, "")
-                failure = dependency_failure(
-                    ctx, CUSTOMERS, name, f'The customer "{name}" could not be created'
-                )
-                if failure is not None:
-                    return failure
-        return None
+        lines = zip(document.items, plan["lines"][transfer.id], strict=True)
+        return line_customer_failure(
+            ctx,
+            plan,
+            [item.organization for item, line in lines if line["reimbursable"] and line["billable"]],
+        )
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]

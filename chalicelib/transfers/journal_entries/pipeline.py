@@ -26,11 +26,10 @@ from chalicelib.qbxml.journal_entries import (
 from chalicelib.steps.base import StepContext
 from chalicelib.transfers.naming import (
     Names,
-    add_customers,
     customer_ref,
     dependency_failure,
     plan_classes,
-    plan_customer,
+    plan_line_customers,
     prepare_names,
 )
 from chalicelib.transfers.pipeline import DocumentRefused, Identity, Part, txn_identity
@@ -71,13 +70,8 @@ class JournalEntryPipeline:
         document = JournalEntryDocument.model_validate(transfer.document)
         _check_entities(ctx, document)
         classes = plan_classes([line.line_of_business for line in document.lines], names.classes_map)
-        customers: dict[str, str] = {}
-        organizations = {}
         vendors = []
         for line in document.lines:
-            if line.organization is not None and line.organization.id not in customers:
-                customers.update(plan_customer(plan, names, line.organization))
-                organizations[line.organization.id] = line.organization
             if line.vendor is not None:
                 name = vendor_name(
                     line.vendor.name,
@@ -86,7 +80,7 @@ class JournalEntryPipeline:
                 )
                 vendors.append((line.vendor.id, name))
         plan["classes"].update(classes)
-        add_customers(plan, customers, {k: v for k, v in organizations.items() if k in customers})
+        plan_line_customers(plan, names, [line.organization for line in document.lines])
         for key, name in vendors:
             plan_vendor(plan, key, name, {}, mapped=False)
 

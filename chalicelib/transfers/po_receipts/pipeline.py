@@ -103,7 +103,7 @@ class ReceiptPipeline:
         document = PoReceiptDocument.model_validate(transfer.document)
         order = plan["orders"][transfer.id]
         spec = ItemReceiptSpec(
-            vendor=Ref(list_id=plan["vendors"][order]),
+            vendor=Ref(list_id=plan["vendors"].get(order)),
             txn_date=document.date.isoformat(),
             ref_number=document.number,
             memo=document.memo,
@@ -115,7 +115,8 @@ class ReceiptPipeline:
                     po_txn_id=order,
                     po_txn_line_id=line_id,
                 )
-                for item, quantity, line_id in plan["receiving"][transfer.id]
+                # None decided (cannot happen once the lines step ran): no lines, refused by the builder alone.
+                for item, quantity, line_id in plan["receiving"].get(transfer.id, [])
             ),
         )
         return build_item_receipt_add(request_id, spec)

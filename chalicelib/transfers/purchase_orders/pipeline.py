@@ -28,19 +28,20 @@ from chalicelib.steps.base import StepContext
 from chalicelib.transfers.items import product_item_name
 from chalicelib.transfers.naming import (
     Names,
-    add_customers,
     customer_ref,
     dependency_failure,
-    plan_customer,
+    line_customer_failure,
+    line_organization_ids,
+    plan_line_customers,
     prepare_names,
 )
 from chalicelib.transfers.pipeline import Identity, Part, txn_identity
 from chalicelib.transfers.vendors import (
     plan_vendor,
     prepare_vendors,
+    source_vendor_name,
     vendor_details,
     vendor_failure,
-    vendor_name,
     vendor_ref_id,
 )
 
@@ -61,12 +62,7 @@ class PurchaseOrderPipeline:
         self._names: Names | None = None
 
     def prepare(self, ctx: StepContext, plan: dict[str, Any], transfers: list[Transfer]) -> None:
-        org_ids = {
-            str(line["organization"]["id"])
-            for t in transfers
-            for line in t.document.get("lines", [])
-            if line.get("organization")
-        }
+        org_ids = line_organization_ids(transfers, "lines")
         self._names = prepare_names(ctx, plan, org_ids, CUSTOMERS)
         prepare_vendors(ctx, plan, {str(t.document["vendor"]["id"]) for t in transfers}, VENDORS)
 
@@ -76,11 +72,7 @@ class PurchaseOrderPipeline:
         document = PurchaseOrderDocument.model_validate(transfer.document)
         accounts = ctx.connector.accounts
         vendor = document.vendor
-        name = vendor_name(
-            vendor.name,
-            what=f"vendor name for vendor '{vendor.id}'",
-            fix="shorten the vendor's name in the source application",
-        )
+        name = source_vendor_name(vendor)
         items: dict[str, dict[str, Any]] = {}
         for line in document.lines:
             full_name = product_item_name(line.product)
@@ -101,16 +93,10 @@ class PurchaseOrderPipeline:
                     },
                 },
             )
-        customers: dict[str, str] = {}
-        organizations = {}
-        for line in document.lines:
-            if line.organization is not None and line.organization.id not in customers:
-                customers.update(plan_customer(plan, names, line.organization))
-                organizations[line.organization.id] = line.organization
         plan_vendor(plan, vendor.id, name, vendor_details(vendor), mapped=False)
         for key, entry in items.items():
             plan["items"].setdefault(key, entry)
-        add_customers(plan, customers, {k: v for k, v in organizations.items() if k in customers})
+        plan_line_customers(plan, names, [line.organization for line in document.lines])
 
     def parts(self, transfer: Transfer) -> list[Part]:
         return [Part("", transfer.external_guid)]
@@ -123,15 +109,10 @@ class PurchaseOrderPipeline:
         )
         if error is not None:
             return error
+        failure = line_customer_failure(ctx, plan, [line.organization for line in document.lines])
+        if failure is not None:
+            return failure
         for line in document.lines:
-            org = line.organization
-            if org is not None and org.id not in plan["linked"]:
-                name = plan["customers"].get(org.id, "")
-                failure = dependency_failure(
-                    ctx, CUSTOMERS, name, f'The customer "{name}" could not be created'
-                )
-                if failure is not None:
-                    return failure
             item = plan["items"][product_item_name(line.product).lower()]["name"]
             failure = dependency_failure(
                 ctx, ITEMS, item, f'The inventory part "{item}" for product "{line.product}" is not available'
