@@ -12,6 +12,17 @@ order lines, a ``Receiving`` each) in ``company.item_receipts``, ``InventoryAdju
 ``company.inventory_adjustments``; bills and item receipts (both a ``VendorPurchase`` with ``ExpenseLine``s
 and ``ItemLine``s) bring stock in, invoices take it out, and ``company.on_hand(name)`` and
 ``company.inventory_part(name)`` tell a test where a part stands.
+
+Changes after a transfer: ``InvoiceModRq`` and ``BillModRq`` change a transaction whose EditSequence the
+request carries (3200 when it is out of date, 3120 for an unknown TxnID; line Mods as QuickBooks reads
+them, see ``mods``), ``TxnVoidRq`` voids (``voids``), ``TxnDelRq`` deletes and ``TxnDeletedQueryRq``
+lists what was deleted (``deletions``, each deletion a ``DeletedTxn`` in
+``company.deleted_transactions``). A person at the keyboard: ``company.edit(txn, mutate)`` and
+``company.edit_invoice_lines(txn_id_or_ref_number, change)`` save an edit (new EditSequence and
+TimeModified, new lines stamped), ``company.mark_printed(txn_id)`` prints (only the EditSequence and
+TimeModified change), ``company.void_transaction(txn_type, txn_id)`` and
+``company.delete_transaction(txn_type, txn_id)`` void and delete as the window does; ``company.revise``
+is what all of them change a transaction through.
 """
 
 from simulators.quickbooks.bills import (
@@ -22,6 +33,7 @@ from simulators.quickbooks.bills import (
     BillPaymentCreditCard,
 )
 from simulators.quickbooks.company import QuickBooksCompany
+from simulators.quickbooks.deletions import DeletedTxn
 from simulators.quickbooks.entities import (
     Account,
     Address,
@@ -81,6 +93,7 @@ __all__ = [
     "Customer",
     "CustomerTransaction",
     "DateDrivenTerms",
+    "DeletedTxn",
     "Earning",
     "Employee",
     "ExpenseLine",

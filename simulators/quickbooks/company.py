@@ -22,6 +22,7 @@ from simulators.quickbooks.adds import (
     ItemServiceAdd,
     VendorAdd,
 )
+from simulators.quickbooks.bill_mods import BillMod
 from simulators.quickbooks.bills import (
     Bill,
     BillAdd,
@@ -30,6 +31,7 @@ from simulators.quickbooks.bills import (
     BillPaymentCheck,
     BillPaymentCreditCard,
 )
+from simulators.quickbooks.deletions import DeletedTxn, TxnDel, TxnDeletedQuery, delete
 from simulators.quickbooks.entities import (
     ITEM_KINDS,
     Account,
@@ -69,6 +71,7 @@ from simulators.quickbooks.inventory_adjustments import (
     InventoryAdjustmentAdd,
     ItemFilter,
 )
+from simulators.quickbooks.invoice_mods import InvoiceMod
 from simulators.quickbooks.invoices import InvoiceAdd
 from simulators.quickbooks.item_receipts import ItemReceipt, ItemReceiptAdd
 from simulators.quickbooks.journal_entries import JournalEntry, JournalEntryAdd
@@ -81,12 +84,14 @@ from simulators.quickbooks.time_tracking import TimeEntry, TimeTracking, TimeTra
 from simulators.quickbooks.transactions import (
     Application,
     Invoice,
+    InvoiceLine,
     ReceivePayment,
     Transaction,
     TxnStore,
     to_cents,
 )
 from simulators.quickbooks.txn_queries import PaidStatusFilter, TxnQuery
+from simulators.quickbooks.voids import TxnVoid, void
 
 T = TypeVar("T", bound=ListObject)
 X = TypeVar("X", bound=Transaction)
@@ -140,6 +145,11 @@ _HANDLERS: dict[str, RequestHandler] = {
         PurchaseOrderAdd(),
         ItemReceiptAdd(),
         InventoryAdjustmentAdd(),
+        InvoiceMod(),
+        BillMod(),
+        TxnVoid(),
+        TxnDel(),
+        TxnDeletedQuery(),
     )
 }
 # A fault waiting for the next request of its tag: the status it answers that request with.
@@ -166,7 +176,10 @@ class QuickBooksCompany:
     deleting the payment). While ``inventory_on``, ItemInventoryAdd adds inventory parts, PurchaseOrderAdd
     purchase orders, ItemReceiptAdd item receipts (receiving against purchase order lines) and
     InventoryAdjustmentAdd inventory adjustments; bills and item receipts bring stock in, invoices take it
-    out (``on_hand`` and ``inventory_part`` tell a test where a part stands). ``sample()`` builds a
+    out (``on_hand`` and ``inventory_part`` tell a test where a part stands). InvoiceMod and BillMod
+    change transactions, TxnVoid voids, TxnDel deletes (``deleted_transactions`` remembers each deletion
+    for TxnDeletedQuery); ``edit``, ``edit_invoice_lines``, ``mark_printed``, ``void_transaction`` and
+    ``delete_transaction`` stand for a person doing the same at the keyboard. ``sample()`` builds a
     realistic small-business file; ``lock_list`` and ``fail_next`` inject faults.
     """
 
@@ -203,6 +216,7 @@ class QuickBooksCompany:
     purchase_orders: TxnStore[PurchaseOrder] = field(init=False)
     item_receipts: TxnStore[ItemReceipt] = field(init=False)
     inventory_adjustments: TxnStore[InventoryAdjustment] = field(init=False)
+    deleted_transactions: list[DeletedTxn] = field(default_factory=list, init=False)
 
     requests_seen: list[str] = field(default_factory=list, init=False, repr=False)
     iterators: IteratorRegistry = field(default_factory=IteratorRegistry, init=False, repr=False)
@@ -351,9 +365,87 @@ class QuickBooksCompany:
         txn.stamp_lines(self._stamper.next_txn_id)
         self._txn_store_for(txn).insert(txn)
         self._post(txn, Decimal(1))
-        for move in txn.stock_moves():
-            move.item.move_stock(move.quantity, move.unit_cost)
+        self._move_stock(txn, Decimal(1))
         return txn
+
+    def revise(self, txn: X, change: Callable[[X], None]) -> X:
+        """Change a recorded transaction now, as a Mod, a void or a person at the keyboard does: what it
+        did to balances and stock is taken back, ``change`` (which must not fail halfway) is made, what
+        it derives from its lines is worked out again, new lines get their TxnLineIDs, and it posts and
+        moves stock anew with a new TimeModified and EditSequence. Stock taken back leaves average costs
+        as they are (the simulator does not replay a part's cost history)."""
+        self._post(txn, Decimal(-1))
+        self._move_stock(txn, Decimal(-1))
+        # The clock moves first, so whatever the change touches (a purchase order a voided receipt
+        # received against) is modified in the same second as the transaction.
+        self._stamper.touch(txn)
+        change(txn)
+        txn.recalculate()
+        txn.stamp_lines(self._stamper.next_txn_id)
+        self._post(txn, Decimal(1))
+        self._move_stock(txn, Decimal(1))
+        return txn
+
+    def unrecord(self, txn: Transaction) -> datetime:
+        """Take a transaction out of the file, with what it did to balances and stock; returns when."""
+        deleted_at = self._stamper.advance()
+        self._post(txn, Decimal(-1))
+        self._move_stock(txn, Decimal(-1))
+        self._txn_store_for(txn).remove(txn)
+        return deleted_at
+
+    def find_transaction(self, txn_type: str, txn_id: str) -> Transaction | None:
+        """The transaction of this TxnType ("Invoice", "BillPaymentCheck" ...) with this TxnID."""
+        for store in self._txn_stores():
+            found = store.get(txn_id)
+            if found is not None:
+                return found if found.txn_type == txn_type else None
+        return None
+
+    def edit(self, txn: X, mutate: Callable[[X], None]) -> X:
+        """A person edits a transaction at the keyboard and saves it: ``mutate`` changes it (lines added
+        without a TxnLineID get one); it posts anew and gets a new EditSequence and TimeModified, so an
+        integration's Mod with the EditSequence it read before answers 3200."""
+        return self.revise(txn, mutate)
+
+    def edit_invoice_lines(
+        self, txn_id_or_ref_number: str, change: Callable[[list[InvoiceLine]], None]
+    ) -> Invoice:
+        """A person changes an invoice's lines (by TxnID, or a RefNumber only it has): ``change`` edits,
+        adds (``InvoiceLine`` without a TxnLineID) or removes lines in the list; sales tax follows."""
+        return self.edit(self._one_invoice(txn_id_or_ref_number), lambda invoice: change(invoice.lines))
+
+    def mark_printed(self, txn_id: str) -> Transaction:
+        """A person prints (or e-mails) a transaction: nothing in it changes but its EditSequence and
+        TimeModified (an invoice is no longer to be printed), as QuickBooks saves it when it prints."""
+        found: list[Transaction | None] = [store.get(txn_id) for store in self._txn_stores()]
+        txn = next((txn for txn in found if txn is not None), None)
+        if txn is None:
+            raise ValueError(f"no transaction has TxnID {txn_id!r}")
+        if isinstance(txn, Invoice):
+            txn.is_to_be_printed = False
+        self._stamper.touch(txn)
+        return txn
+
+    def void_transaction(self, txn_type: str, txn_id: str) -> Transaction:
+        """A person voids a transaction in QuickBooks (see ``voids``); ``ValueError`` when QuickBooks
+        would not, or no such transaction exists."""
+        txn = self._existing(txn_type, txn_id)
+        try:
+            void(self, txn)
+        except StatusError as exc:
+            raise ValueError(exc.status.message) from None
+        return txn
+
+    def delete_transaction(self, txn_type: str, txn_id: str) -> DeletedTxn:
+        """A person deletes a transaction in QuickBooks (see ``deletions``): it is gone, and
+        TxnDeletedQuery reports it; ``ValueError`` when QuickBooks would refuse, or no such transaction
+        exists."""
+        txn = self._existing(txn_type, txn_id)
+        try:
+            return delete(self, txn)
+        except StatusError as exc:
+            raise ValueError(exc.status.message) from None
 
     def find_invoices(self, *, ref_number: str) -> list[Invoice]:
         """Every invoice with this RefNumber (ignoring case), oldest first."""
@@ -629,6 +721,31 @@ class QuickBooksCompany:
             if isinstance(element, store.kinds):
                 return store
         raise TypeError(f"no list holds {type(element).__name__}")
+
+    def _txn_stores(self) -> tuple[TxnStore[Any], ...]:
+        return (
+            self.invoices,
+            self.payments,
+            self.time_records,
+            self.bills,
+            self.bill_payments,
+            self.journal_entries,
+            self.purchase_orders,
+            self.item_receipts,
+            self.inventory_adjustments,
+        )
+
+    def _existing(self, txn_type: str, txn_id: str) -> Transaction:
+        txn = self.find_transaction(txn_type, txn_id)
+        if txn is None:
+            raise ValueError(f"no {txn_type} has TxnID {txn_id!r}")
+        return txn
+
+    def _move_stock(self, txn: Transaction, sign: Decimal) -> None:
+        """Make (sign 1) or take back (sign -1) the transaction's stock moves; taking back leaves the
+        average cost alone."""
+        for move in txn.stock_moves():
+            move.item.move_stock(sign * move.quantity, move.unit_cost if sign > 0 else None)
 
     def _txn_store_for(self, txn: Transaction) -> TxnStore[Any]:
         if isinstance(txn, Invoice):

@@ -181,3 +181,21 @@ def object_not_found(value: str) -> Status:
     """3120: an ID the request gives (a TxnID or TxnLineID to link to ...) names nothing QuickBooks can
     use there."""
     return Status(3120, "Error", f'Object "{value}" specified in the request cannot be found.')
+
+
+def edit_sequence_out_of_date(given: str) -> Status:
+    """3200: a Mod carried an EditSequence older than the record's: someone changed it since the
+    integration read it, so the integration must read it again before changing it."""
+    return Status(3200, "Error", f'The provided edit sequence "{given}" is out-of-date.')
+
+
+def linked_transaction(label: str, txn_id: str) -> Status:
+    """A delete QuickBooks refuses because other transactions link to this one (a purchase order that
+    item receipts received against, an invoice or bill with payments applied): 3210 with QuickBooks' own
+    explanation (chosen, see ``deletions``)."""
+    return invalid_value(
+        "TxnID",
+        txn_id,
+        f"This {label} has transactions linked to it. Remove the links (delete the linked transactions) "
+        "before deleting it.",
+    )

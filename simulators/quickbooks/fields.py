@@ -59,6 +59,13 @@ def render(source: RetSource, include: frozenset[str] | None = None) -> etree._E
         on_request: frozenset[str] = getattr(source, "ret_on_request", frozenset())
         if on_request:
             fields = [item for item in fields if item[0] not in on_request]
+    fill(element, fields)
+    return element
+
+
+def fill(element: etree._Element, fields: Sequence[Field]) -> None:
+    """Append ``fields`` to ``element`` as children (answers such as TxnDelRs carry their fields
+    directly, without a Ret around them)."""
     # A page of customers is tens of thousands of elements: an explicit stack keeps this loop tight.
     sub_element = etree.SubElement
     pending: list[tuple[etree._Element, Sequence[Field]]] = [(element, fields)]
@@ -70,7 +77,6 @@ def render(source: RetSource, include: frozenset[str] | None = None) -> etree._E
                 child.text = value
             else:
                 pending.append((child, value))
-    return element
 
 
 def compact(*fields: Field | None) -> list[Field]:

@@ -19,7 +19,7 @@ from lxml import etree
 from chalicelib.safe_xml import local_name
 from simulators.quickbooks.entities import Address, ListObject
 from simulators.quickbooks.errors import OK, Status, StatusError, invalid_date, unsupported
-from simulators.quickbooks.fields import RetSource, render
+from simulators.quickbooks.fields import Field, RetSource, fill, render
 from simulators.quickbooks.lists import ListStore
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class Reply:
     ret_count: int | None = None
     iterator_remaining: int | None = None
     iterator_id: str | None = None
+    fields: Sequence[Field] = ()  # children of the Rs itself, for answers without Rets (TxnDelRs)
 
     def to_element(self, rs_tag: str, request_id: str | None) -> etree._Element:
         """The ``...Rs`` element, attributes in the order QuickBooks writes them."""
@@ -54,6 +55,7 @@ class Reply:
         ):
             if value is not None:
                 rs.set(name, str(value))
+        fill(rs, self.fields)
         for ret in self.rets:
             rs.append(render(ret, self.include))
         return rs

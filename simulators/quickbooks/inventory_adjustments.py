@@ -54,6 +54,7 @@ from simulators.quickbooks.transactions import (
     TxnLine,
     TxnStore,
     debit,
+    stamp_new_lines,
     to_cents,
 )
 
@@ -97,9 +98,8 @@ class InventoryAdjustment(Transaction):
     memo: str | None = None
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
+        """Give each new line its TxnLineID."""
+        stamp_new_lines(self.lines, next_id)
 
     @property
     def accounts(self) -> tuple[Account, ...]:

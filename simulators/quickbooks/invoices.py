@@ -44,13 +44,13 @@ from simulators.quickbooks.handlers import (
     reject_unhandled_children,
     resolve_ref,
 )
-from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore, to_cents
+from simulators.quickbooks.transactions import Invoice, InvoiceLine, TxnStore
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
 
-_LINE_REFERRER = "Invoice line"
-_LINE_TAGS = frozenset(
+LINE_REFERRER = "Invoice line"
+LINE_TAGS = frozenset(
     {"ItemRef", "Desc", "Quantity", "Rate", "ClassRef", "Amount", "ServiceDate", "SalesTaxCodeRef"}
 )
 _TRAILING_NUMBER = re.compile(r"(.*?)(\d+)")
@@ -101,7 +101,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
             self.resolve_active(aggregate, "TermsRef", company.terms, StandardTerms.kind_label)
             or customer.terms
         )
-        lines = [self._line(line, company) for line in aggregate.iterfind("InvoiceLineAdd")]
+        lines = [self.line(line, company) for line in aggregate.iterfind("InvoiceLineAdd")]
         customer_code = (
             self.resolve_active(
                 aggregate, "CustomerSalesTaxCodeRef", company.sales_tax_codes, SalesTaxCode.kind_label
@@ -114,9 +114,6 @@ class InvoiceAdd(TxnAdd[Invoice]):
         else:
             tax_item = None
         tax_rate = ZERO if tax_item is None else tax_item.tax_rate
-        taxable = sum((line.amount for line in lines if line.is_taxable), ZERO)
-        if customer_code is not None and not customer_code.is_taxable:
-            taxable = ZERO
         currency = customer.currency if company.multicurrency_on else None
         exchange_rate = None
         if currency is not None:
@@ -125,7 +122,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
                 exchange_rate = (
                     read_decimal(aggregate, "ExchangeRate") or currency.exchange_rate or exchange_rate
                 )
-        return Invoice(
+        invoice = Invoice(
             customer=customer,
             txn_date=txn_date,
             ref_number=child_text(aggregate, "RefNumber") or next_ref_number(company.invoices),
@@ -133,9 +130,9 @@ class InvoiceAdd(TxnAdd[Invoice]):
             currency=currency,
             exchange_rate=exchange_rate,
             lines=lines,
-            ar_account=self._ar_account(aggregate, company),
+            ar_account=self.ar_account(aggregate, company),
             class_=self.resolve_active(aggregate, "ClassRef", company.classes, TrackingClass.kind_label),
-            template=self._template(aggregate, company),
+            template=self.template(aggregate, company),
             bill_address=read_address(aggregate, "BillAddress") or customer.bill_address,
             ship_address=read_address(aggregate, "ShipAddress") or customer.ship_address,
             is_pending=read_flag(aggregate, "IsPending", default=False),
@@ -146,30 +143,36 @@ class InvoiceAdd(TxnAdd[Invoice]):
             fob=child_text(aggregate, "FOB"),
             item_sales_tax=tax_item,
             sales_tax_percentage=tax_rate,
-            sales_tax_total=to_cents(taxable * tax_rate / 100),
             memo=child_text(aggregate, "Memo"),
             is_to_be_printed=read_flag(aggregate, "IsToBePrinted", default=False),
             is_to_be_emailed=read_flag(aggregate, "IsToBeEmailed", default=False),
             sales_tax_code=customer_code,
             other=child_text(aggregate, "Other"),
         )
+        invoice.recalculate()
+        return invoice
 
-    def _line(self, element: etree._Element, company: QuickBooksCompany) -> InvoiceLine:
-        reject_unhandled_children(element, _LINE_TAGS, "InvoiceLineAdd")
-        item = self.resolve_active(element, "ItemRef", company.items, "Item", _LINE_REFERRER)
-        default_desc, default_rate, default_code = _item_defaults(item)
+    def line(
+        self, element: etree._Element, company: QuickBooksCompany, where: str = "InvoiceLineAdd"
+    ) -> InvoiceLine:
+        """The invoice line ``element`` describes (an InvoiceLineAdd, or the new line of an
+        InvoiceMod, named by ``where`` in messages): its item's description, rate and tax code unless
+        it gives them."""
+        reject_unhandled_children(element, LINE_TAGS, where)
+        item = self.resolve_active(element, "ItemRef", company.items, "Item", LINE_REFERRER)
+        default_desc, default_rate, default_code = item_defaults(item)
         line = self.rate_line(
-            InvoiceLine, element, company, _LINE_REFERRER, item, (default_desc, default_rate)
+            InvoiceLine, element, company, LINE_REFERRER, item, (default_desc, default_rate)
         )
         line.sales_tax_code = (
             self.resolve_active(
-                element, "SalesTaxCodeRef", company.sales_tax_codes, SalesTaxCode.kind_label, _LINE_REFERRER
+                element, "SalesTaxCodeRef", company.sales_tax_codes, SalesTaxCode.kind_label, LINE_REFERRER
             )
             or default_code
         )
         return line
 
-    def _ar_account(self, aggregate: etree._Element, company: QuickBooksCompany) -> Account | None:
+    def ar_account(self, aggregate: etree._Element, company: QuickBooksCompany) -> Account | None:
         """The receivables account named, else the company's first; other kinds of account are refused."""
         account = resolve_ref(
             aggregate,
@@ -180,7 +183,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
         )
         return account or company.default_ar_account
 
-    def _template(self, aggregate: etree._Element, company: QuickBooksCompany) -> Template | None:
+    def template(self, aggregate: etree._Element, company: QuickBooksCompany) -> Template | None:
         """The invoice template named, else the company's default; templates of other forms are refused."""
         template = resolve_ref(
             aggregate,
@@ -192,7 +195,7 @@ class InvoiceAdd(TxnAdd[Invoice]):
         return template or company.default_invoice_template
 
 
-def _item_defaults(item: Item | None) -> tuple[str | None, Decimal | None, SalesTaxCode | None]:
+def item_defaults(item: Item | None) -> tuple[str | None, Decimal | None, SalesTaxCode | None]:
     """What a line takes from its item when it does not say: description, rate and sales tax code."""
     if item is None:
         return None, None, None

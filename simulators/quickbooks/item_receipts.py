@@ -158,3 +158,14 @@ def _linked(
     if order_line is None:
         raise StatusError(object_not_found(txn_line_id))
     return order, order_line
+
+
+def undo_receivings(receipt: ItemReceipt, company: QuickBooksCompany) -> None:
+    """The receipt is voided or deleted: the purchase order lines it received against wait for those
+    quantities again, and each order it received against changes once, now."""
+    for receiving in receipt.receivings:
+        receiving.order_line.unreceive(receiving.quantity)
+        receiving.order.receivings.remove(receiving)
+    for order in dict.fromkeys(receiving.order for receiving in receipt.receivings):
+        company.touch(order)
+    receipt.receivings.clear()

@@ -71,6 +71,7 @@ from simulators.quickbooks.transactions import (
     TxnStore,
     credit,
     debit,
+    stamp_new_lines,
     to_cents,
 )
 
@@ -116,9 +117,8 @@ class JournalEntry(Transaction):
     is_adjustment: bool = False
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID, in the order given."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
+        """Give each new line its TxnLineID."""
+        stamp_new_lines(self.lines, next_id)
 
     @property
     def debits(self) -> Decimal:

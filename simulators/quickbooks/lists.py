@@ -114,6 +114,11 @@ class Stamper:
         record.time_modified = self._now
         record.edit_sequence = self._edit_sequence()
 
+    def advance(self) -> datetime:
+        """Move the clock on for a change that stamps nothing (a deletion) and return the new time."""
+        self._tick()
+        return self._now
+
     def _tick(self) -> None:
         self._now += timedelta(seconds=1)
 

@@ -34,7 +34,6 @@ from simulators.quickbooks.entities import (
     Address,
     Customer,
     ItemInventory,
-    ItemSalesTax,
     ListObject,
     StandardTerms,
     Terms,
@@ -55,8 +54,8 @@ from simulators.quickbooks.handlers import (
 )
 from simulators.quickbooks.inventory import RequiresInventory
 from simulators.quickbooks.invoices import next_ref_number
-from simulators.quickbooks.purchases import purchase_side
-from simulators.quickbooks.transactions import RateLine, Transaction, TxnStore
+from simulators.quickbooks.purchases import can_be_bought, purchase_side
+from simulators.quickbooks.transactions import RateLine, Transaction, TxnStore, stamp_new_lines
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
@@ -90,6 +89,13 @@ class PurchaseOrderLine(RateLine):
         if isinstance(self.item, ItemInventory):
             self.item.quantity_on_order -= min(count, self.open_quantity)
         self.received_quantity += count
+
+    def unreceive(self, count: Decimal) -> None:
+        """What ``receive(count)`` did is undone (the receipt was voided or deleted): the part is on order
+        again for what the line then had open."""
+        self.received_quantity -= count
+        if isinstance(self.item, ItemInventory):
+            self.item.quantity_on_order += min(count, self.open_quantity)
 
     def to_field(self) -> Field:
         """The ``PurchaseOrderLineRet`` element."""
@@ -135,9 +141,8 @@ class PurchaseOrder(Transaction):
     receivings: list[Receiving] = field(default_factory=list, init=False, repr=False)
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
+        """Give each new line its TxnLineID."""
+        stamp_new_lines(self.lines, next_id)
 
     def line(self, txn_line_id: str) -> PurchaseOrderLine | None:
         """The line with this TxnLineID."""
@@ -147,6 +152,12 @@ class PurchaseOrder(Transaction):
     def total(self) -> Decimal:
         """The sum of the line amounts."""
         return sum((line.amount for line in self.lines), ZERO)
+
+    def release_on_order(self) -> None:
+        """The order is deleted: what its lines still wait for of inventory parts is no longer on order."""
+        for line in self.lines:
+            if isinstance(line.item, ItemInventory) and not line.is_manually_closed:
+                line.item.quantity_on_order -= line.open_quantity
 
     @property
     def is_fully_received(self) -> bool:
@@ -260,8 +271,7 @@ class PurchaseOrderAdd(RequiresInventory, TxnAdd[PurchaseOrder]):
             "ItemRef",
             company.items,
             self.missing("Item", _LINE_REFERRER),
-            # A sales tax item is what the company charges, never something it buys.
-            usable=lambda found: found.is_active and not isinstance(found, ItemSalesTax),
+            usable=can_be_bought,
         )
         item_defaults = (None, None) if item is None else purchase_side(item)[:2]
         line = self.rate_line(PurchaseOrderLine, element, company, _LINE_REFERRER, item, item_defaults)

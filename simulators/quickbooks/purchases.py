@@ -49,13 +49,14 @@ from simulators.quickbooks.transactions import (
     credit,
     debit,
     priced,
+    stamp_new_lines,
     to_cents,
 )
 
 if TYPE_CHECKING:
     from simulators.quickbooks.company import QuickBooksCompany
 
-_EXPENSE_LINE_TAGS = frozenset({"AccountRef", "Amount", "Memo", "CustomerRef", "ClassRef", "BillableStatus"})
+EXPENSE_LINE_TAGS = frozenset({"AccountRef", "Amount", "Memo", "CustomerRef", "ClassRef", "BillableStatus"})
 ITEM_LINE_TAGS = frozenset(
     {"ItemRef", "Desc", "Quantity", "Cost", "Amount", "CustomerRef", "ClassRef", "BillableStatus"}
 )
@@ -126,9 +127,8 @@ class VendorPurchase(Transaction):
         return [*self.expense_lines, *self.item_lines]
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
+        """Give each new line its TxnLineID."""
+        stamp_new_lines(self.lines, next_id)
 
     @property
     def total(self) -> Decimal:
@@ -199,7 +199,7 @@ class PurchaseAdd(TxnAdd[P]):
 
     def expense_line(self, element: etree._Element, company: QuickBooksCompany) -> ExpenseLine:
         """An ``ExpenseLineAdd``: its account is required (3150)."""
-        reject_unhandled_children(element, _EXPENSE_LINE_TAGS, "ExpenseLineAdd")
+        reject_unhandled_children(element, EXPENSE_LINE_TAGS, "ExpenseLineAdd")
         account = self.line_account(element, company, self.line_referrer)
         customer, class_ = self.line_customer_and_class(element, company)
         return ExpenseLine(
@@ -223,8 +223,7 @@ class PurchaseAdd(TxnAdd[P]):
             "ItemRef",
             company.items,
             self.missing("Item", self.line_referrer),
-            # A sales tax item is what the company charges, never something it buys.
-            usable=lambda found: found.is_active and not isinstance(found, ItemSalesTax),
+            usable=can_be_bought,
         )
         item = item or defaults.item
         if item is None:
@@ -262,6 +261,12 @@ class PurchaseAdd(TxnAdd[P]):
             element, "ClassRef", company.classes, TrackingClass.kind_label, self.line_referrer
         )
         return customer, class_
+
+
+def can_be_bought(item: Item) -> bool:
+    """``usable`` for the item of a purchase line: an active item, and no sales tax item (that is what the
+    company charges, never something it buys)."""
+    return item.is_active and not isinstance(item, ItemSalesTax)
 
 
 def billable_status(element: etree._Element, customer: Customer | None) -> str | None:

@@ -18,7 +18,7 @@ accounts keep a balance here: QuickBooks reports income and expense accounts by 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -153,11 +153,17 @@ class Transaction(ABC):
     time_created: datetime = field(default=_UNSTAMPED, init=False)
     time_modified: datetime = field(default=_UNSTAMPED, init=False)
     edit_sequence: str = field(default="", init=False)
+    is_voided: bool = field(default=False, init=False)  # voided: kept, its number too, worth nothing
 
     @property
     def accounts(self) -> tuple[Account, ...]:
         """The accounts the transaction posts to (what ``AccountFilter`` selects on)."""
         return ()
+
+    def recalculate(self) -> None:
+        """Work out again what the transaction derives from its lines once they change (an invoice's
+        sales tax); types that derive nothing stored have nothing to do."""
+        return None
 
     @property
     def entities(self) -> tuple[ListObject, ...]:
@@ -170,7 +176,7 @@ class Transaction(ABC):
         IncludeLinkedTxns ask (an Add answers with both)."""
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID (types without lines have nothing to stamp)."""
+        """Give each line without one its TxnLineID (types without lines have nothing to stamp)."""
         return None
 
     def balance_changes(self) -> list[tuple[BalanceHolder, Decimal]]:
@@ -267,6 +273,14 @@ class TxnLine:
     def _line_ret(self, tag: str, *fields: Field | None) -> Field:
         """The line's ``tag`` element: its TxnLineID, then ``fields`` (those with a value)."""
         return (tag, compact(("TxnLineID", self.txn_line_id), *fields))
+
+
+def stamp_new_lines(lines: Iterable[TxnLine], next_id: Callable[[], str]) -> None:
+    """Give each line that has no TxnLineID yet its own: all of them when the transaction is recorded,
+    the lines a Mod or an edit adds later (the others keep theirs, as in QuickBooks)."""
+    for line in lines:
+        if not line.txn_line_id:
+            line.txn_line_id = next_id()
 
 
 @dataclass(kw_only=True, eq=False)
@@ -379,9 +393,16 @@ class Invoice(CustomerTransaction):
     applications: list[Application] = field(default_factory=list, init=False, repr=False)
 
     def stamp_lines(self, next_id: Callable[[], str]) -> None:
-        """Give each line its TxnLineID."""
-        for line in self.lines:
-            line.txn_line_id = next_id()
+        """Give each new line its TxnLineID."""
+        stamp_new_lines(self.lines, next_id)
+
+    def recalculate(self) -> None:
+        """The sales tax: the tax item's rate on the taxable lines, nothing for a customer whose tax
+        code does not tax."""
+        taxable = sum((line.amount for line in self.lines if line.is_taxable), ZERO)
+        if self.sales_tax_code is not None and not self.sales_tax_code.is_taxable:
+            taxable = ZERO
+        self.sales_tax_total = to_cents(taxable * self.sales_tax_percentage / 100)
 
     @property
     def subtotal(self) -> Decimal:

@@ -16,8 +16,11 @@ The simulator answers:
   invoices share brings back all of them. Any TxnID or RefNumber that finds nothing makes the answer the
   500 warning that names it, the found transactions still coming back: QuickBooks documents 500 for "one
   or more objects cannot be found" in any query, and the list queries here already answer missing
-  ListIDs and FullNames that way, so a transaction query behaves the same;
+  ListIDs and FullNames that way, so a transaction query behaves the same (a deleted transaction is
+  one that finds nothing);
 * filters that match nothing: statusCode 1 (Info), not an error; matches come in the order recorded;
+  ``ModifiedDateRangeFilter`` finds transactions by TimeModified, which every Mod, void and edit by a
+  person moves on (a payment or item receipt moves that of what it links to);
 * ``IncludeLineItems`` (false by default) adds the lines, ``IncludeLinkedTxns`` (false by default, invoices,
   bills, purchase orders and item receipts only) the transactions linked to each: payments to invoices and
   bills, item receipts to purchase orders and the other way round;
