@@ -1,5 +1,5 @@
 """Builders for vendor bills (the expense-report and accounts-payable transfers): BillAdd, the BillQuery that
-finds lost adds by RefNumber, and the BillQuery that reads what changed (paid dates).
+finds lost adds by RefNumber, BillMod, and the BillQuery that reads what changed (paid dates).
 
 Each builder writes elements in the 13.0 schema's order and asks QuickBooks for only the fields the bridge
 reads back (IncludeRetElement), so answers stay small. Schema points the builders rely on:
@@ -11,6 +11,10 @@ reads back (IncludeRetElement), so answers stay small. Schema points the builder
 - ``ExpenseLineAdd``: AccountRef, Amount, (TaxAmount), Memo, CustomerRef, ClassRef, (SalesTaxCodeRef),
   BillableStatus. ``ItemLineAdd``: ItemRef, (sites, serial/lot), Desc, Quantity, (UnitOfMeasure), Cost,
   Amount, (TaxAmount), CustomerRef, ClassRef, (SalesTaxCodeRef), BillableStatus.
+- ``BillMod`` is TxnID, EditSequence, then BillAdd's fields in BillAdd's order without ExternalGUID (a Mod
+  cannot change it), then ClearExpenseLines, every ExpenseLineMod, ClearItemLines, the ItemLineMod /
+  ItemGroupLineMod choice. ``ExpenseLineMod`` and ``ItemLineMod`` are TxnLineID (``-1`` for a new line) and
+  then their Add's fields in the same order (ItemLineMod adds OverrideUOMSetRef after UnitOfMeasure).
 - ``BillQueryRq`` pages with an iterator; its filter is TxnID+ | RefNumber+ | RefNumberCaseSensitive+ |
   (MaxReturned, ModifiedDateRangeFilter or TxnDateRangeFilter, ...), then IncludeLineItems,
   IncludeLinkedTxns, IncludeRetElement. It cannot filter by ExternalGUID: the caller compares it.
@@ -22,7 +26,6 @@ next to ``append_text_element`` in ``document`` and can move there unchanged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,14 +35,18 @@ from lxml import etree
 from chalicelib.qbxml.document import IteratorMode, append_text_element, paged_request, request_element
 from chalicelib.qbxml.fields import (
     MEMO_MAX_LENGTH,
+    QB_DATETIME,
     check_date,
     check_external_guid,
     check_length,
+    check_line_ids,
+    check_mod_head,
     check_ref_number,
     check_ref_numbers,
     include_ret_elements,
     money_text,
     number_text,
+    write_mod_head,
     write_ref,
 )
 from chalicelib.qbxml.invoices import Ref
@@ -48,13 +55,23 @@ REF_NUMBER_MAX_LENGTH = 20
 
 # What the bridge reads back from an add, and from the query that looks for adds whose answer was lost.
 ADD_RET_ELEMENTS = ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID")
+# What a BillMod asks back: the new EditSequence and TimeModified, and every field ``changes.txn_fingerprint``
+# reads from a BillRet (TxnDate, AmountDue and the lines), so the fingerprint of this answer equals that of a
+# later full read of the unchanged bill. A Mod has no IncludeLineItems; naming the line aggregates is what
+# brings the lines back.
+MOD_RET_ELEMENTS = (
+    "TxnID",
+    "EditSequence",
+    "TimeModified",
+    "RefNumber",
+    "TxnDate",
+    "AmountDue",
+    "ExpenseLineRet",
+    "ItemLineRet",
+    "ItemGroupLineRet",
+)
 # What the paid-date check reads: a payment applied to a bill changes its TimeModified.
 CHANGES_RET_ELEMENTS = ("TxnID", "TimeModified", "IsPaid", "LinkedTxn")
-
-# DATETIMETYPE as the schema spells it (a date, optionally a time and an offset), without its empty form.
-_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(T[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([+-][0-9]{1,2}:[0-9]{1,2})?)?)?)?"
-)
 
 
 @dataclass(frozen=True)
@@ -114,37 +131,66 @@ def build_bill_add(request_id: str, spec: BillSpec) -> etree._Element:
     characters, an amount with fractions of a cent or too large for QuickBooks, Billable without a customer,
     an ExternalGUID not in ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` form.
     """
-    if not spec.expense_lines and not spec.item_lines:
-        raise ValueError("a bill needs at least one expense line or item line")
-    check_date("TxnDate", spec.txn_date)
-    if spec.due_date is not None:
-        check_date("DueDate", spec.due_date)
-    check_ref_number(spec.ref_number, REF_NUMBER_MAX_LENGTH)
-    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
+    _check_bill(spec)
     check_external_guid(spec.external_guid)
 
     request = request_element("BillAddRq", request_id)
     add = etree.SubElement(request, "BillAdd")
-    write_ref(add, "VendorRef", spec.vendor)
-    append_text_element(add, "TxnDate", spec.txn_date)
-    if spec.due_date is not None:
-        append_text_element(add, "DueDate", spec.due_date)
-    append_text_element(add, "RefNumber", spec.ref_number)
-    write_ref(add, "TermsRef", spec.terms)
-    if spec.memo is not None:
-        append_text_element(add, "Memo", spec.memo)
+    _bill_fields(add, spec)
     append_text_element(add, "ExternalGUID", spec.external_guid)
     for number, expense in enumerate(spec.expense_lines, start=1):
         _expense_line(add, number, expense)
     for number, item in enumerate(spec.item_lines, start=1):
         _item_line(add, number, item)
-    # After the lines, which refuse amounts that are not numbers.
-    total = _known_total(spec)
-    if total is not None and total < 0:
-        raise ValueError(
-            f"the bill's total is {total}; QuickBooks refuses a negative bill (money owed back is a vendor credit)"
-        )
+    _check_total(spec)
     include_ret_elements(request, ADD_RET_ELEMENTS)
+    return request
+
+
+def build_bill_mod(
+    request_id: str,
+    spec: BillSpec,
+    *,
+    txn_id: str,
+    edit_sequence: str,
+    expense_line_ids: Sequence[str],
+    item_line_ids: Sequence[str],
+) -> etree._Element:
+    """A ``BillModRq`` making bill ``txn_id`` what ``spec`` says, asking back ``MOD_RET_ELEMENTS``.
+
+    The same fields as ``build_bill_add`` in the same order, after the TxnID and the ``edit_sequence``
+    QuickBooks last reported; ``spec.external_guid`` is ignored, as BillMod has no ExternalGUID.
+    ``expense_line_ids[i]`` is the TxnLineID of ``spec.expense_lines[i]`` and ``item_line_ids[i]`` that of
+    ``spec.item_lines[i]``, ``"-1"`` for a new line. QuickBooks deletes the lines of a kind a Mod lists
+    some of and leaves out, but keeps every line of a kind it lists none of: so a spec without expense (or
+    item) lines sends ``ClearExpenseLines`` (``ClearItemLines``) true, which removes that kind's lines. A
+    field a spec leaves out (None) is left as it is in QuickBooks, not cleared.
+
+    ``ValueError`` for what ``build_bill_add`` refuses (but the ExternalGUID), an empty TxnID or
+    EditSequence, an EditSequence over 16 characters, or line ids not pairing one non-empty TxnLineID with
+    each line of their kind.
+    """
+    _check_bill(spec)
+    check_mod_head(txn_id, edit_sequence)
+    check_line_ids("expense lines", expense_line_ids, len(spec.expense_lines))
+    check_line_ids("item lines", item_line_ids, len(spec.item_lines))
+
+    request = request_element("BillModRq", request_id)
+    mod = etree.SubElement(request, "BillMod")
+    write_mod_head(mod, txn_id, edit_sequence)
+    _bill_fields(mod, spec)
+    # Each Clear comes just before its kind's lines in BillMod, and only when that kind has none: _check_bill
+    # refused a bill without lines, so at most one of the two is sent.
+    if not spec.expense_lines:
+        append_text_element(mod, "ClearExpenseLines", "true")
+    for number, (expense, line_id) in enumerate(zip(spec.expense_lines, expense_line_ids, strict=True), 1):
+        _expense_line(mod, number, expense, line_id)
+    if not spec.item_lines:
+        append_text_element(mod, "ClearItemLines", "true")
+    for number, (item, line_id) in enumerate(zip(spec.item_lines, item_line_ids, strict=True), 1):
+        _item_line(mod, number, item, line_id)
+    _check_total(spec)
+    include_ret_elements(request, MOD_RET_ELEMENTS)
     return request
 
 
@@ -175,7 +221,7 @@ def build_bill_changes_query(
     ``IncludeLinkedTxns`` true, ``CHANGES_RET_ELEMENTS``; paged with ``iterator="Start"``, then
     ``iterator="Continue"`` with QuickBooks' ``iterator_id`` and the same filters.
     """
-    if not _DATETIME.fullmatch(modified_since):
+    if not QB_DATETIME.fullmatch(modified_since):
         raise ValueError(
             f"modified_since must be a QuickBooks time like '2026-11-20T09:30:00-05:00', not {modified_since!r}"
         )
@@ -194,11 +240,58 @@ def build_bill_changes_query(
     return request
 
 
-def _expense_line(add: etree._Element, number: int, line: ExpenseLineSpec) -> None:
+def _check_bill(spec: BillSpec) -> None:
+    """What a BillAdd and a BillMod refuse alike of the bill's own fields (the lines are checked as they
+    are written)."""
+    if not spec.expense_lines and not spec.item_lines:
+        raise ValueError("a bill needs at least one expense line or item line")
+    check_date("TxnDate", spec.txn_date)
+    if spec.due_date is not None:
+        check_date("DueDate", spec.due_date)
+    check_ref_number(spec.ref_number, REF_NUMBER_MAX_LENGTH)
+    check_length("memo", spec.memo, MEMO_MAX_LENGTH)
+
+
+def _bill_fields(parent: etree._Element, spec: BillSpec) -> None:
+    """The bill's own fields from VendorRef to Memo, in the order BillAdd and BillMod share (the Add's
+    ExternalGUID follows them)."""
+    write_ref(parent, "VendorRef", spec.vendor)
+    append_text_element(parent, "TxnDate", spec.txn_date)
+    if spec.due_date is not None:
+        append_text_element(parent, "DueDate", spec.due_date)
+    append_text_element(parent, "RefNumber", spec.ref_number)
+    write_ref(parent, "TermsRef", spec.terms)
+    if spec.memo is not None:
+        append_text_element(parent, "Memo", spec.memo)
+
+
+def _check_total(spec: BillSpec) -> None:
+    """Refuse a bill whose known total is below zero; run after the lines are written, which refuse
+    amounts that are not numbers."""
+    total = _known_total(spec)
+    if total is not None and total < 0:
+        raise ValueError(
+            f"the bill's total is {total}; QuickBooks refuses a negative bill (money owed back is a vendor credit)"
+        )
+
+
+def _line_element(parent: etree._Element, kind: str, txn_line_id: str | None) -> etree._Element:
+    """A new ``{kind}Add`` line, or with ``txn_line_id`` a ``{kind}Mod`` of that line: every Mod line is its
+    Add's fields in the same order after the TxnLineID."""
+    if txn_line_id is None:
+        return etree.SubElement(parent, f"{kind}Add")
+    element = etree.SubElement(parent, f"{kind}Mod")
+    append_text_element(element, "TxnLineID", txn_line_id)
+    return element
+
+
+def _expense_line(
+    parent: etree._Element, number: int, line: ExpenseLineSpec, txn_line_id: str | None = None
+) -> None:
     what = f"expense line {number}"
     check_length(f"memo of {what}", line.memo, MEMO_MAX_LENGTH)
     _check_billable(what, line.billable, line.customer)
-    element = etree.SubElement(add, "ExpenseLineAdd")
+    element = _line_element(parent, "ExpenseLine", txn_line_id)
     write_ref(element, "AccountRef", line.account)
     append_text_element(element, "Amount", money_text(f"the amount of {what}", line.amount))
     if line.memo is not None:
@@ -208,11 +301,13 @@ def _expense_line(add: etree._Element, number: int, line: ExpenseLineSpec) -> No
     _billable(element, line.billable)
 
 
-def _item_line(add: etree._Element, number: int, line: ItemLineSpec) -> None:
+def _item_line(
+    parent: etree._Element, number: int, line: ItemLineSpec, txn_line_id: str | None = None
+) -> None:
     what = f"item line {number}"
     check_length(f"description of {what}", line.description, MEMO_MAX_LENGTH)
     _check_billable(what, line.billable, line.customer)
-    element = etree.SubElement(add, "ItemLineAdd")
+    element = _line_element(parent, "ItemLine", txn_line_id)
     write_ref(element, "ItemRef", line.item)
     if line.description is not None:
         append_text_element(element, "Desc", line.description)

@@ -24,6 +24,14 @@ ITEM_NAME_MAX_LENGTH = 31
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # GUIDTYPE in the braced form the bridge stamps (chalicelib.domain.transfer.external_guid).
 _GUID = re.compile(r"\{[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\}")
+# DATETIMETYPE as the schema spells it (a date, optionally a time and an offset), without its empty form.
+QB_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(T[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2}([+-][0-9]{1,2}:[0-9]{1,2})?)?)?)?"
+)
+# EditSequence in every TxnCoreMod: QuickBooks' own token, at most 16 characters.
+EDIT_SEQUENCE_MAX_LENGTH = 16
+# The TxnLineID a Mod gives a line QuickBooks does not have yet.
+NEW_LINE_ID = "-1"
 _CENT = Decimal("0.01")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 # AMTTYPE has at most 13 digits before the point, PRICETYPE and QUANTYPE 10.
@@ -178,3 +186,53 @@ def write_memo_and_guid(add: etree._Element, memo: str | None, external_guid: st
     if memo is not None:
         append_text_element(add, "Memo", memo)
     append_text_element(add, "ExternalGUID", external_guid)
+
+
+def check_datetime(what: str, value: str) -> None:
+    """Refuse ``value`` unless it is a QuickBooks time (DATETIMETYPE, e.g. ``2026-11-20T09:30:00-05:00``; a
+    bare date is one too) on a real calendar day (``what`` names the field)."""
+    if QB_DATETIME.fullmatch(value):
+        year, month, day = (int(part) for part in value.partition("T")[0].split("-"))
+        try:
+            date(year, month, day)
+        except ValueError:
+            pass
+        else:
+            return
+    raise ValueError(f"{what} must be a QuickBooks time like '2026-11-20T09:30:00-05:00', not {value!r}")
+
+
+def check_txn_id(what: str, txn_id: str) -> None:
+    """Refuse an empty TxnID (``what`` says whose): QuickBooks would answer that it found nothing."""
+    if not txn_id.strip():
+        raise ValueError(f"the TxnID of {what} cannot be empty")
+
+
+def check_mod_head(txn_id: str, edit_sequence: str) -> None:
+    """Refuse what every transaction Mod needs and lacks: a TxnID, an EditSequence (QuickBooks' token
+    proving the bridge saw the latest version) of at most 16 characters."""
+    check_txn_id("the transaction to modify", txn_id)
+    if not edit_sequence.strip():
+        raise ValueError("a Mod needs the EditSequence QuickBooks last reported for the transaction")
+    check_length("EditSequence", edit_sequence, EDIT_SEQUENCE_MAX_LENGTH)
+
+
+def check_line_ids(what: str, line_ids: Sequence[str], count: int) -> None:
+    """Refuse ``line_ids`` unless there is one per line (``count``) and none is empty: a Mod pairs each line
+    with the TxnLineID it replaces (``"-1"`` for a new one), and a missing pairing would delete a line."""
+    if len(line_ids) != count:
+        raise ValueError(f"{len(line_ids)} TxnLineIDs given for {count} {what}; one per line is needed")
+    if any(not line_id.strip() for line_id in line_ids):
+        raise ValueError(f"a TxnLineID of the {what} cannot be empty (a new line's is '-1')")
+
+
+def write_mod_head(mod: etree._Element, txn_id: str, edit_sequence: str) -> None:
+    """The TxnID and EditSequence every transaction Mod starts with (the schema's ``TxnCoreMod``)."""
+    append_text_element(mod, "TxnID", txn_id)
+    append_text_element(mod, "EditSequence", edit_sequence)
+
+
+def is_number_text(text: str) -> bool:
+    """Whether ``text`` (surrounding whitespace aside) is a plain decimal as QuickBooks writes its numbers;
+    ``Decimal`` alone would also read ``NaN`` and ``1E3``."""
+    return _NUMBER.fullmatch(text.strip()) is not None

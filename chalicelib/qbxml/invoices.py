@@ -1,4 +1,4 @@
-"""Builders for the invoice transfer: customers, service items, InvoiceAdd and the invoice queries.
+"""Builders for the invoice transfer: customers, service items, InvoiceAdd, InvoiceMod and the invoice queries.
 
 Each builder writes elements in the 13.0 schema's order and asks QuickBooks for only the fields the bridge
 reads back (IncludeRetElement), so answers stay small.
@@ -15,6 +15,25 @@ from lxml import etree
 from chalicelib.qbxml.document import append_text_element, request_element
 
 LIST_RET_ELEMENTS = ("ListID", "Name", "FullName", "IsActive")
+# What an InvoiceMod asks back: the new EditSequence and TimeModified, and every field
+# ``changes.txn_fingerprint`` reads from an InvoiceRet (CustomerRef, TxnDate, Subtotal and the lines), so the
+# fingerprint of this answer equals that of a later full read of the unchanged invoice. A Mod has no
+# IncludeLineItems; naming the line aggregates is what brings the lines back. (The discount, sales-tax and
+# shipping summary lines are in the 13.0 InvoiceRet for QuickBooks Online Edition only.)
+MOD_RET_ELEMENTS = (
+    "TxnID",
+    "EditSequence",
+    "TimeModified",
+    "RefNumber",
+    "CustomerRef",
+    "TxnDate",
+    "Subtotal",
+    "InvoiceLineRet",
+    "InvoiceLineGroupRet",
+    "DiscountLineRet",
+    "SalesTaxLineRet",
+    "ShippingLineRet",
+)
 
 
 @dataclass(frozen=True)
@@ -175,33 +194,81 @@ def build_invoice_add(request_id: str, spec: InvoiceSpec) -> etree._Element:
     """InvoiceAdd with the bridge's ExternalGUID, asking back only ids, times and the RefNumber."""
     request = request_element("InvoiceAddRq", request_id)
     add = etree.SubElement(request, "InvoiceAdd")
-    _ref(add, "CustomerRef", spec.customer)
-    _ref(add, "ClassRef", spec.class_)
-    _ref(add, "TemplateRef", spec.template)
-    append_text_element(add, "TxnDate", spec.txn_date)
-    append_text_element(add, "RefNumber", spec.ref_number)
-    _address(add, "BillAddress", spec.bill_address)
-    _address(add, "ShipAddress", spec.ship_address)
-    _text(add, "PONumber", spec.po_number)
-    _ref(add, "TermsRef", spec.terms)
-    _text(add, "DueDate", spec.due_date)
-    _text(add, "Memo", spec.memo)
-    _flag(add, "IsToBePrinted", spec.to_be_printed)
-    _flag(add, "IsToBeEmailed", spec.to_be_emailed)
-    _ref(add, "CustomerSalesTaxCodeRef", spec.customer_sales_tax_code)
+    _invoice_fields(add, spec)
     append_text_element(add, "ExternalGUID", spec.external_guid)
     for line in spec.lines:
-        element = etree.SubElement(add, "InvoiceLineAdd")
-        _ref(element, "ItemRef", line.item)
-        _text(element, "Desc", line.description)
-        _text(element, "Quantity", decimal_text(line.quantity) if line.quantity is not None else None)
-        _text(element, "Rate", decimal_text(line.rate) if line.rate is not None else None)
-        _ref(element, "ClassRef", line.class_)
-        _text(element, "Amount", amount_text(line.amount) if line.amount is not None else None)
-        _text(element, "ServiceDate", line.service_date)
-        _ref(element, "SalesTaxCodeRef", line.sales_tax_code)
+        _invoice_line(add, line)
     _include(request, ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID"))
     return request
+
+
+def build_invoice_mod(
+    request_id: str, spec: InvoiceSpec, *, txn_id: str, edit_sequence: str, line_ids: Sequence[str]
+) -> etree._Element:
+    """An ``InvoiceModRq`` making invoice ``txn_id`` what ``spec`` says, asking back ``MOD_RET_ELEMENTS``.
+
+    The same fields as ``build_invoice_add`` in the same order, after the TxnID and the ``edit_sequence``
+    QuickBooks last reported; ``spec.external_guid`` is ignored, as InvoiceMod has no ExternalGUID (the one
+    the Add stamped stays). ``line_ids[i]`` is the TxnLineID of ``spec.lines[i]``, ``"-1"`` for a new line.
+    Every line is sent, because QuickBooks deletes the lines a Mod that touches lines leaves out: that is
+    how a line is removed. A field a spec leaves out (None) is left as it is in QuickBooks, not cleared.
+
+    ``ValueError`` for an empty TxnID or EditSequence, an EditSequence over 16 characters, no lines (an
+    InvoiceMod without lines would keep QuickBooks' lines, and InvoiceMod cannot clear them), or
+    ``line_ids`` not pairing one non-empty TxnLineID with each line.
+    """
+    # fields imports Ref and the number formats from this module, so it can only be imported once this
+    # module is loaded: here, not at the top.
+    from chalicelib.qbxml.fields import check_line_ids, check_mod_head, write_mod_head
+
+    check_mod_head(txn_id, edit_sequence)
+    if not spec.lines:
+        raise ValueError(
+            "an InvoiceMod needs the invoice's lines; without them QuickBooks keeps the old ones"
+        )
+    check_line_ids("invoice lines", line_ids, len(spec.lines))
+    request = request_element("InvoiceModRq", request_id)
+    mod = etree.SubElement(request, "InvoiceMod")
+    write_mod_head(mod, txn_id, edit_sequence)
+    _invoice_fields(mod, spec)
+    for line, line_id in zip(spec.lines, line_ids, strict=True):
+        _invoice_line(mod, line, line_id)
+    _include(request, MOD_RET_ELEMENTS)
+    return request
+
+
+def _invoice_fields(parent: etree._Element, spec: InvoiceSpec) -> None:
+    """The invoice's own fields from CustomerRef to CustomerSalesTaxCodeRef, in the order InvoiceAdd and
+    InvoiceMod share (the Add's ExternalGUID follows them)."""
+    _ref(parent, "CustomerRef", spec.customer)
+    _ref(parent, "ClassRef", spec.class_)
+    _ref(parent, "TemplateRef", spec.template)
+    append_text_element(parent, "TxnDate", spec.txn_date)
+    append_text_element(parent, "RefNumber", spec.ref_number)
+    _address(parent, "BillAddress", spec.bill_address)
+    _address(parent, "ShipAddress", spec.ship_address)
+    _text(parent, "PONumber", spec.po_number)
+    _ref(parent, "TermsRef", spec.terms)
+    _text(parent, "DueDate", spec.due_date)
+    _text(parent, "Memo", spec.memo)
+    _flag(parent, "IsToBePrinted", spec.to_be_printed)
+    _flag(parent, "IsToBeEmailed", spec.to_be_emailed)
+    _ref(parent, "CustomerSalesTaxCodeRef", spec.customer_sales_tax_code)
+
+
+def _invoice_line(parent: etree._Element, line: InvoiceLineSpec, txn_line_id: str | None = None) -> None:
+    """An ``InvoiceLineAdd``, or with ``txn_line_id`` an ``InvoiceLineMod`` of that line: the Mod is the
+    Add's fields in the same order after the TxnLineID."""
+    element = etree.SubElement(parent, "InvoiceLineAdd" if txn_line_id is None else "InvoiceLineMod")
+    _text(element, "TxnLineID", txn_line_id)
+    _ref(element, "ItemRef", line.item)
+    _text(element, "Desc", line.description)
+    _text(element, "Quantity", decimal_text(line.quantity) if line.quantity is not None else None)
+    _text(element, "Rate", decimal_text(line.rate) if line.rate is not None else None)
+    _ref(element, "ClassRef", line.class_)
+    _text(element, "Amount", amount_text(line.amount) if line.amount is not None else None)
+    _text(element, "ServiceDate", line.service_date)
+    _ref(element, "SalesTaxCodeRef", line.sales_tax_code)
 
 
 def build_invoice_query_by_ref_numbers(request_id: str, ref_numbers: Sequence[str]) -> etree._Element:
