@@ -33,7 +33,14 @@ from chalicelib.domain.mapping import (
     OrganizationRoute,
 )
 from chalicelib.domain.qbwc_user import QbwcUser, QbwcUserCreate, QbwcUserPatch
-from chalicelib.domain.transfer import TRANSFER_STATUSES, Transfer, TransferError, TransferStatus
+from chalicelib.domain.transfer import (
+    TRANSFER_STATUSES,
+    RequeueOptions,
+    Transfer,
+    TransferError,
+    TransferStatus,
+)
+from chalicelib.domain.transfer import Operation as TransferOperation
 from chalicelib.qbxml.lists import QB_LISTS
 from chalicelib.transfers import registry
 
@@ -368,6 +375,8 @@ class Enqueued(BaseModel):
     id: str
     status: TransferStatus
     connector_id: str
+    operation: TransferOperation
+    version: int
 
 
 class MappingEntryView(BaseModel):
@@ -458,6 +467,7 @@ class Operation:
     answers: Mapping[int, Answer]
     errors: tuple[int, ...] = ()
     body: type[BaseModel] | tuple[type[BaseModel], ...] | None = None
+    body_optional: bool = False  # the body may be left out (its fields' defaults apply)
     query: tuple[Mapping[str, Any], ...] = ()
     description: str = ""
     tag: str = "operations"
@@ -688,12 +698,15 @@ OPERATIONS: tuple[Operation, ...] = (
               {200: Answer("Revoked.", TokenRevoked)}, errors=(404,), tag="tokens"),
     # Transfers
     Operation("POST", _T, "Enqueue a document", "source",
-              {202: Answer("Queued: a new transfer.", Enqueued),
-               200: Answer("The same `source_id` again: the existing transfer.", Enqueued)},
+              {202: Answer("Queued: a new transfer, or an update of a document QuickBooks has.", Enqueued),
+               200: Answer("The same `source_id` again: the existing transfer (a pending one with the new "
+                           "body).", Enqueued)},
               errors=(404, 409), body=KIND_DOCUMENTS, tag="transfers",
               description="The body is the kind's document (`GET /api/transfer-kinds` lists the kinds). Routed "
                           "by its organization or resource to its connector, or to the default connector, per "
-                          "kind (409 `no_connector` when there is none)."),
+                          "kind (409 `no_connector` when there is none). A new body for a `source_id` QuickBooks "
+                          "has queues an update (`operation` `update`, `version` + 1) where the kind supports "
+                          "it (409 `already_transferred` otherwise, `voided`, `deleted_in_quickbooks`)."),
     Operation("GET", "/api/transfer-kinds", "The transfer kinds", "source",
               {200: Answer("Every kind this server transfers, in status order.", TransferKindList)},
               tag="transfers"),
@@ -704,10 +717,21 @@ OPERATIONS: tuple[Operation, ...] = (
               {200: Answer("The transfer.", TransferView)}, errors=(404,), tag="transfers"),
     Operation("POST", _T + "/requeue", "Requeue a transfer", "admin",
               {200: Answer("The transfer, queued again with its attempts reset.", TransferView)},
-              errors=(404, 409), tag="transfers", description="Only `failed` or `needs_attention` ones."),
+              errors=(404, 409, 422), body=RequeueOptions, body_optional=True, tag="transfers",
+              description="`failed` or `needs_attention` ones; `{\"force\": true}` lets an update overwrite "
+                          "what a person changed in QuickBooks. A document deleted in QuickBooks is added "
+                          "anew only this way."),
     Operation("POST", _T + "/cancel", "Cancel a transfer", "admin",
-              {200: Answer("The transfer, cancelled.", TransferView)}, errors=(404, 409), tag="transfers",
+              {200: Answer("The transfer, cancelled (or, for a pending update or void, back to `transferred` "
+                           "at the version QuickBooks has).", TransferView)}, errors=(404, 409), tag="transfers",
               description="Only while it is not (and cannot possibly be) in QuickBooks."),
+    Operation("POST", _T + "/void", "Void a transfer in QuickBooks", "admin",
+              {202: Answer("The void is queued (TxnVoid, or TxnDel for what QuickBooks only deletes).",
+                           TransferView),
+               200: Answer("Already voided, or its void already queued.", TransferView)},
+              errors=(404, 409), tag="transfers",
+              description="409 `not_in_quickbooks` (use cancel), `void_not_supported`, `in_flight`, "
+                          "`conversation_running`. A pending update is dropped."),
 )  # fmt: skip
 
 
@@ -813,7 +837,7 @@ def _request_body(operation: Operation, collector: SchemaCollector) -> dict[str,
         models = operation.body if isinstance(operation.body, tuple) else (operation.body,)
     refs = [collector.ref(model, mode="validation") for model in models]
     schema = refs[0] if len(refs) == 1 else {"anyOf": refs}
-    return {"required": True, "content": {JSON: {"schema": schema}}}
+    return {"required": not operation.body_optional, "content": {JSON: {"schema": schema}}}
 
 
 def _operation(operation: Operation, collector: SchemaCollector) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import api_route, json_response, limit_param, parse_body, query_params, require_scope
 from chalicelib.clock import epoch, iso
-from chalicelib.domain.transfer import TRANSFER_STATUSES
+from chalicelib.domain.transfer import TRANSFER_STATUSES, RequeueOptions
 from chalicelib.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.transfers import registry
 from chalicelib.transfers.kind import TransferKind
-from chalicelib.transfers.queue import cancel, enqueue, requeue
+from chalicelib.transfers.queue import cancel, enqueue, requeue, void
 
 transfers_blueprint = Blueprint(__name__)
 bp = transfers_blueprint
@@ -52,12 +52,22 @@ def enqueue_document(name: str) -> Response:
         organization_id=routing_id if kind.routing == "organization" else None,
         document=body,
         followed=kind.followed,
+        operations=kind.operations,
         now=iso(get_clock().now()),
         conversation_running=_conversation_running,
     )
     transfer = result.transfer
-    answer = {"id": transfer.id, "status": transfer.status, "connector_id": transfer.connector_id}
-    return json_response(answer, 202 if result.created else 200)
+    answer = {
+        "id": transfer.id,
+        "status": transfer.status,
+        "connector_id": transfer.connector_id,
+        "operation": transfer.operation,
+        "version": transfer.version,
+    }
+    # 202 when something was queued (a new document, or an update of one QuickBooks has); 200 for the same
+    # body again, or a pending document's body replaced.
+    queued_update = not result.created and transfer.operation == "update" and transfer.status == "queued"
+    return json_response(answer, 202 if result.created or queued_update else 200)
 
 
 def _connector_for(kind: TransferKind, routing_id: str | None, default_id: str) -> str:
@@ -142,7 +152,27 @@ def get_transfer(name: str) -> Response:
 @api_route
 def requeue_transfer(name: str) -> Response:
     require_scope(bp, "admin")
-    return json_response(requeue(get_store().transfers, name, now=iso(get_clock().now())).public())
+    raw = bp.current_request.raw_body
+    options = parse_body(raw, RequeueOptions) if raw else RequeueOptions()
+    transfer = requeue(get_store().transfers, name, now=iso(get_clock().now()), force=options.force)
+    return json_response(transfer.public())
+
+
+@bp.route("/api/transfers/{name}/void", methods=["POST"], authorizer=bearer_token)
+@api_route
+def void_transfer(name: str) -> Response:
+    require_scope(bp, "admin")
+    store = get_store()
+    found = store.transfers.get(name)
+    kind = registry.find(found.kind)
+    transfer = void(
+        store.transfers,
+        name,
+        now=iso(get_clock().now()),
+        operations=kind.operations if kind is not None else (),
+        conversation_running=_conversation_running,
+    )
+    return json_response(transfer.public(), 202 if transfer.status == "queued" else 200)
 
 
 @bp.route("/api/transfers/{name}/cancel", methods=["POST"], authorizer=bearer_token)

@@ -46,6 +46,8 @@ class InvoiceLine(StrictModel):
     """One line: a billing code (-> a QuickBooks item) or a product (-> its inventory part, else a non-inventory
     part), quantity and rate, or a fixed amount."""
 
+    # The source's id of the line: an update keeps the QuickBooks line of an id sent before (else it replaces).
+    id: str | None = Field(default=None, min_length=1, max_length=100)
     billing_code: str | None = Field(default=None, min_length=1, max_length=200)
     product: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4095)
@@ -89,4 +91,7 @@ class InvoiceDocument(StrictModel):
             raise ValueError("due_date is before date")
         if self.currency and self.organization.currency and self.currency != self.organization.currency:
             raise ValueError("currency differs from the organization's currency")
+        ids = [line.id for line in self.lines if line.id is not None]
+        if len(ids) != len(set(ids)):
+            raise ValueError("line ids are unique within an invoice")
         return self

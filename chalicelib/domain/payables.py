@@ -79,6 +79,7 @@ class Vendor(StrictModel):
 
 
 class BillExpenseLine(StrictModel):
+    id: str | None = Field(default=None, min_length=1, max_length=100)  # kept by updates (see invoices)
     account: AccountFullName
     amount: Cents
     memo: str | None = Field(default=None, max_length=4095)
@@ -88,6 +89,7 @@ class BillExpenseLine(StrictModel):
 
 
 class BillItemLine(StrictModel):
+    id: str | None = Field(default=None, min_length=1, max_length=100)  # kept by updates (see invoices)
     product: str = Field(min_length=1, max_length=200)
     quantity: Money | None = None
     cost: Money | None = None
@@ -123,6 +125,10 @@ class BillDocument(StrictModel):
             raise ValueError("a bill needs at least one expense line or item line")
         if self.due_date is not None and self.due_date < self.date:
             raise ValueError("due_date is before date")
+        lines: list[BillExpenseLine | BillItemLine] = [*self.expense_lines, *self.item_lines]
+        ids = [line.id for line in lines if line.id is not None]
+        if len(ids) != len(set(ids)):
+            raise ValueError("line ids are unique within a bill")
         return self
 
 

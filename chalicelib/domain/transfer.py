@@ -9,10 +9,15 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from chalicelib.domain.base import StoredModel
+from chalicelib.domain.base import StoredModel, StrictModel
 from chalicelib.domain.conversation import legacy_conversation_id
 
-TransferStatus = Literal["queued", "in_flight", "transferred", "failed", "needs_attention", "cancelled"]
+TransferStatus = Literal[
+    "queued", "in_flight", "transferred", "failed", "needs_attention", "cancelled", "voided"
+]
+# What the pending (or last) operation does in QuickBooks: the first add, an update (Mod) of what is there, or a
+# void (TxnVoid, or TxnDel for what QuickBooks only deletes).
+Operation = Literal["add", "update", "void"]
 TRANSFER_STATUSES: tuple[str, ...] = (
     "queued",
     "in_flight",
@@ -20,6 +25,7 @@ TRANSFER_STATUSES: tuple[str, ...] = (
     "failed",
     "needs_attention",
     "cancelled",
+    "voided",
 )
 # Statuses a conversation still has to act on: they sit in the connector's queue index.
 PENDING_STATUSES = frozenset({"queued", "in_flight", "failed"})
@@ -52,6 +58,8 @@ class HistoryEntry(StoredModel):
     status: str
     conversation: str | None = None  # the public id of the conversation that made the change
     note: str = ""
+    version: int = 1  # the document's version the entry is about
+    operation: Operation = "add"
 
     @model_validator(mode="before")
     @classmethod
@@ -92,6 +100,21 @@ class Transfer(StoredModel):
     error: TransferError | None = None
     # What went through but deserves a look (a product QuickBooks does not have, left out of a levels sync).
     warnings: list[str] = Field(default_factory=list)
+    # Changes after transfer (transfer-kinds.md): ``status`` is about the pending ``operation``; what QuickBooks
+    # holds is ``in_quickbooks`` at ``version_in_quickbooks``. ``version`` counts the bodies the source sent
+    # since the first one reached QuickBooks (earlier bodies are kept as version items, not in this one).
+    operation: Operation = "add"
+    in_quickbooks: bool = False
+    version: int = 1
+    version_in_quickbooks: int | None = None
+    # What the bridge last wrote, as QuickBooks reported it: how a person's edit is told from the bridge's own.
+    qb_edit_sequence: str | None = None
+    qb_fingerprint: str | None = None  # of the lines and totals (chalicelib.qbxml.changes.txn_fingerprint)
+    qb_line_ids: dict[str, str] = Field(default_factory=dict)  # the source's line id -> QuickBooks TxnLineID
+    sent_edit_sequence: str | None = None  # the EditSequence an update in flight was sent with
+    force: bool = False  # the next update overwrites a person's edit (an admin's requeue with force)
+    changed_in_quickbooks_at: str | None = None
+    deleted_in_quickbooks_at: str | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -104,17 +127,39 @@ class Transfer(StoredModel):
                 data["in_flight_conversation"] = legacy_conversation_id(str(ticket))
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _in_quickbooks_from_legacy(cls, data: Any) -> Any:
+        # Transfers stored before changes after transfer: what is transferred is in QuickBooks at version 1.
+        if isinstance(data, dict) and "in_quickbooks" not in data and data.get("status") == "transferred":
+            data = {**data, "in_quickbooks": True, "version_in_quickbooks": 1}
+        return data
+
     def record(
         self, status: TransferStatus, at: str, *, conversation: str | None = None, note: str = ""
     ) -> None:
         """Move to ``status`` and say so in the history (the newest 50 entries are kept)."""
         self.status = status
         self.updated_at = at
-        entry = HistoryEntry(at=at, status=status, conversation=conversation, note=note)
+        entry = HistoryEntry(
+            at=at,
+            status=status,
+            conversation=conversation,
+            note=note,
+            version=self.version,
+            operation=self.operation,
+        )
         self.history = [*self.history, entry][-50:]
 
     def public(self) -> dict[str, Any]:
         return self.model_dump(exclude={"in_flight_conversation"})
+
+
+class RequeueOptions(StrictModel):
+    """Body of ``POST /api/transfers/{id}/requeue`` (optional): ``force`` lets an update overwrite what a person
+    changed in QuickBooks (after it failed with ``changed_in_quickbooks``)."""
+
+    force: bool = False
 
 
 def transfer_id(kind: str, source_id: str) -> str:

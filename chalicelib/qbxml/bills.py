@@ -70,8 +70,11 @@ MOD_RET_ELEMENTS = (
     "ItemLineRet",
     "ItemGroupLineRet",
 )
-# What the paid-date check reads: a payment applied to a bill changes its TimeModified.
-CHANGES_RET_ELEMENTS = ("TxnID", "TimeModified", "IsPaid", "LinkedTxn")
+# What a BillAdd asks back: its identity, and what a Mod's answer has (the fingerprint of what was written).
+BILL_ADD_RET_ELEMENTS = ("TimeCreated", "ExternalGUID", *MOD_RET_ELEMENTS)
+# What the paid-date check reads: a payment applied to a bill changes its TimeModified; the content, so a
+# person's edit is noticed.
+CHANGES_RET_ELEMENTS = ("IsPaid", "LinkedTxn", *MOD_RET_ELEMENTS)
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def build_bill_add(request_id: str, spec: BillSpec) -> etree._Element:
     for number, item in enumerate(spec.item_lines, start=1):
         _item_line(add, number, item)
     _check_total(spec)
-    include_ret_elements(request, ADD_RET_ELEMENTS)
+    include_ret_elements(request, BILL_ADD_RET_ELEMENTS)
     return request
 
 
@@ -235,6 +238,7 @@ def build_bill_changes_query(
     )
     dates = etree.SubElement(request, "ModifiedDateRangeFilter")
     append_text_element(dates, "FromModifiedDate", modified_since)
+    append_text_element(request, "IncludeLineItems", "true")
     append_text_element(request, "IncludeLinkedTxns", "true")
     include_ret_elements(request, CHANGES_RET_ELEMENTS)
     return request

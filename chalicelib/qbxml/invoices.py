@@ -34,6 +34,11 @@ MOD_RET_ELEMENTS = (
     "SalesTaxLineRet",
     "ShippingLineRet",
 )
+# What an InvoiceAdd asks back: its identity, and what a Mod's answer has (the fingerprint of what was written).
+ADD_RET_ELEMENTS = ("TimeCreated", "ExternalGUID", *MOD_RET_ELEMENTS)
+# What the paid-date check reads: paid or not (a payment changes TimeModified), and the content, so a person's
+# edit is noticed (``changes.txn_fingerprint``).
+CHANGES_RET_ELEMENTS = ("IsPaid", "LinkedTxn", *MOD_RET_ELEMENTS)
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,7 @@ def build_invoice_add(request_id: str, spec: InvoiceSpec) -> etree._Element:
     append_text_element(add, "ExternalGUID", spec.external_guid)
     for line in spec.lines:
         _invoice_line(add, line)
-    _include(request, ("TxnID", "TimeCreated", "RefNumber", "ExternalGUID"))
+    _include(request, ADD_RET_ELEMENTS)
     return request
 
 
@@ -295,6 +300,7 @@ def build_invoice_changes_query(
     append_text_element(request, "MaxReturned", str(max_returned))
     dates = etree.SubElement(request, "ModifiedDateRangeFilter")
     append_text_element(dates, "FromModifiedDate", modified_since)
+    append_text_element(request, "IncludeLineItems", "true")
     append_text_element(request, "IncludeLinkedTxns", "true")
-    _include(request, ("TxnID", "TimeModified", "IsPaid", "LinkedTxn"))
+    _include(request, CHANGES_RET_ELEMENTS)
     return request

@@ -18,7 +18,7 @@ const MAPPING_FIELDS = {
 
 const state = {
   connectors: [], current: null, mappingKind: null, transfersNext: null, kinds: null,
-  transcriptConversation: null, transfersConversation: null, inventoryNext: null,
+  transcriptConversation: null, transfersConversation: null, inventoryNext: null, detailTransfer: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -117,7 +117,8 @@ async function signIn() {
 function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
   state.current = null;
-  for (const id of ["detail", "connector-form-section", "transcript-panel"]) $(id).hidden = true;
+  for (const id of ["detail", "connector-form-section", "transcript-panel", "transfer-detail"]) $(id).hidden = true;
+  state.detailTransfer = null;
   showSignedIn(false);
   say("Signed out.");
   $("token-input").focus();
@@ -559,9 +560,77 @@ async function loadTransfers(more) {
   const body = $("transfers-grid").tBodies[0];
   if (more) body.append(...rows);
   else body.replaceChildren(...rows);
-  if (!body.rows.length) body.append(el("tr", {}, el("td", { colSpan: 7 }, "No transfers match.")));
+  if (!body.rows.length) body.append(el("tr", {}, el("td", { colSpan: 8 }, "No transfers match.")));
   state.transfersNext = data.next;
   $("transfers-more").hidden = !data.next;
+}
+
+// Kinds whose QuickBooks transaction can only be deleted (TxnDel), never voided: their "void" removes it.
+const DELETED_NOT_VOIDED = ["timesheets", "purchase-orders"];
+const PENDING = ["queued", "failed", "needs_attention"];
+
+function kindInfo(slug) {
+  return (state.kinds || []).find((k) => k.slug === slug) || null;
+}
+
+function kindLabel(slug) {
+  const kind = kindInfo(slug);
+  return kind ? kind.label : slug;
+}
+
+function supports(slug, operation) {
+  const kind = kindInfo(slug);
+  return Boolean(kind && (kind.operations || []).includes(operation));
+}
+
+// Whether the kind's "void" deletes the transaction in QuickBooks (TxnDel) rather than voiding it.
+function deletes(slug) {
+  const kind = kindInfo(slug);
+  const qb = kind && kind.quickbooks;
+  if (qb && qb.void) return qb.void === "TxnDel";
+  return DELETED_NOT_VOIDED.includes(slug);
+}
+
+// "invoice 1001": the document as a person finds it in QuickBooks (its number there, else the source's id).
+function documentName(t) {
+  const number = t.qb_ref_number || (t.document && t.document.number) || t.source_id;
+  return `${kindLabel(t.kind).toLowerCase()} ${number}`;
+}
+
+// "update, version 3; QuickBooks has version 2": the pending (or last) operation and what QuickBooks holds.
+function versionText(t) {
+  const operation = t.operation || "add";
+  const version = t.version || 1;
+  let there;
+  if (t.status === "voided") there = deletes(t.kind) ? "deleted from QuickBooks" : "voided in QuickBooks";
+  else if (t.in_quickbooks && t.version_in_quickbooks !== null && t.version_in_quickbooks !== undefined) {
+    there = `QuickBooks has version ${t.version_in_quickbooks}`;
+  } else there = "not in QuickBooks";
+  return `${operation}, version ${version}; ${there}`;
+}
+
+// What a person did in QuickBooks after the bridge wrote it, said in words (the colour only repeats it).
+function driftMarks(t) {
+  const marks = [];
+  if (t.changed_in_quickbooks_at) marks.push(driftMark("Changed in QuickBooks", t.changed_in_quickbooks_at));
+  if (t.deleted_in_quickbooks_at) marks.push(driftMark("Deleted in QuickBooks", t.deleted_in_quickbooks_at));
+  return marks;
+}
+
+function driftMark(text, iso) {
+  return el("span", { className: "drift" },
+    el("span", { className: "drift-icon", "aria-hidden": "true" }, "\u26a0 "),
+    `${text} `, el("time", { dateTime: iso }, when(iso)));
+}
+
+function statusBadge(t) {
+  return el("span", { className: "transfer-status" + (t.status === "voided" ? " badge badge-voided" : "") },
+    t.status, t.qb_ref_number ? ` (#${t.qb_ref_number})` : "");
+}
+
+// What happened, for the status line: "queued", or "queued (void)" for a change after transfer.
+function outcome(t) {
+  return t.operation && t.operation !== "add" ? `${t.status} (${t.operation})` : t.status;
 }
 
 function transferRow(t) {
@@ -569,32 +638,126 @@ function transferRow(t) {
     el("strong", {}, t.error.message),
     t.error.explanation ? el("p", {}, t.error.explanation) : null,
     t.error.fix ? el("p", {}, "Fix: ", t.error.fix) : null) : "";
-  const actions = el("td", { className: "actions" });
-  if (t.status === "failed" || t.status === "needs_attention") {
-    actions.append(button("Requeue", guarded(() => transferAction(t, "requeue")), { "aria-label": `Requeue ${t.source_id}` }));
+  const name = t.source_id;
+  const actions = el("td", { className: "actions" },
+    button("History", guarded(() => openTransferDetail(t.id)),
+      { "aria-label": `History of ${name}`, "data-action": "history" }));
+  const failed = t.status === "failed" || t.status === "needs_attention";
+  if (failed) {
+    actions.append(button("Requeue", guarded(() => transferAction(t, "requeue")), { "aria-label": `Requeue ${name}` }));
   }
-  if (["queued", "failed", "needs_attention"].includes(t.status)) {
-    actions.append(button("Cancel", guarded(() => transferAction(t, "cancel")), { "aria-label": `Cancel ${t.source_id}` }));
+  // The API adds a document deleted in QuickBooks again from "transferred" (a failed update of it is cancelled
+  // first, which brings it back there).
+  if (t.deleted_in_quickbooks_at && t.status === "transferred") {
+    actions.append(button("Add to QuickBooks again", guarded(() => addAgain(t)),
+      { "aria-label": `Add to QuickBooks again: ${name}` }));
+  }
+  if (failed && t.error && t.error.code === "changed_in_quickbooks") {
+    actions.append(button("Requeue and overwrite QuickBooks", guarded(() => forceRequeue(t)),
+      { "aria-label": `Requeue and overwrite QuickBooks: ${name}` }));
+  }
+  if (canVoid(t)) {
+    const label = deletes(t.kind) ? "Delete from QuickBooks" : "Void in QuickBooks";
+    actions.append(button(label, guarded(() => voidTransfer(t)), { "aria-label": `${label}: ${name}` }));
+  }
+  if (PENDING.includes(t.status)) {
+    const label = t.operation && t.operation !== "add" ? `Cancel ${t.operation}` : "Cancel";
+    actions.append(button(label, guarded(() => transferAction(t, "cancel")), { "aria-label": `${label} ${name}` }));
   }
   return el("tr", { "data-transfer-id": t.id },
-    el("th", { scope: "row" }, t.source_id),
+    el("th", { scope: "row" }, name),
     el("td", {}, kindLabel(t.kind)),
-    el("td", { className: "transfer-status" }, t.status, t.qb_ref_number ? ` (#${t.qb_ref_number})` : ""),
+    el("td", { className: "transfer-state" }, statusBadge(t), ...driftMarks(t)),
+    el("td", { className: "transfer-version" }, versionText(t)),
     el("td", {}, t.attempts),
     el("td", {}, when(t.updated_at)),
     el("td", {}, error),
     actions);
 }
 
-function kindLabel(slug) {
-  const kind = (state.kinds || []).find((k) => k.slug === slug);
-  return kind ? kind.label : slug;
+// A void (or delete) is offered for what QuickBooks has, when the kind can, and nothing else is pending on it.
+function canVoid(t) {
+  return Boolean(t.in_quickbooks) && supports(t.kind, "void") && !t.deleted_in_quickbooks_at
+    && t.operation !== "void" && !["voided", "in_flight", "cancelled"].includes(t.status);
 }
 
-async function transferAction(transfer, action) {
-  const updated = await api("POST", `api/transfers/${encodeURIComponent(transfer.id)}/${action}`);
+async function transferAction(transfer, action, body) {
+  const updated = await api("POST", `api/transfers/${encodeURIComponent(transfer.id)}/${action}`, body);
   await loadTransfers(false);
-  say(`${transfer.source_id}: ${updated.status}.`);
+  if (state.detailTransfer === transfer.id) renderTransferDetail(updated);
+  say(`${transfer.source_id}: ${outcome(updated)}.`);
+  return updated;
+}
+
+async function voidTransfer(t) {
+  const doc = documentName(t);
+  let question = deletes(t.kind)
+    ? `Delete ${doc} from QuickBooks? QuickBooks removes it for good; this cannot be undone.`
+    : `Void ${doc} in QuickBooks? QuickBooks keeps it with a zero amount.`;
+  if (t.operation === "update" && t.status !== "transferred") {
+    question += ` The pending update (version ${t.version}) is dropped.`;
+  }
+  if (!window.confirm(question)) return;
+  await transferAction(t, "void");
+}
+
+async function forceRequeue(t) {
+  const doc = documentName(t);
+  const changed = t.changed_in_quickbooks_at ? ` on ${when(t.changed_in_quickbooks_at)}` : "";
+  if (!window.confirm(`Requeue ${doc} and overwrite QuickBooks? Someone changed it in QuickBooks${changed} after `
+    + `the bridge sent it. Version ${t.version} then replaces what they changed there; compare the two first.`)) return;
+  await transferAction(t, "requeue", { force: true });
+}
+
+async function addAgain(t) {
+  const doc = documentName(t);
+  if (!window.confirm(`Add ${doc} to QuickBooks again? It was deleted in QuickBooks `
+    + `${when(t.deleted_in_quickbooks_at)}; it is added as a new transaction.`)) return;
+  await transferAction(t, "requeue");
+}
+
+// --- one transfer: its facts and version history ---------------------------------------------------------
+
+async function openTransferDetail(transferId) {
+  const transfer = await api("GET", `api/transfers/${encodeURIComponent(transferId)}`);
+  renderTransferDetail(transfer);
+  $("transfer-detail").hidden = false;
+  $("transfer-detail").scrollIntoView({ block: "nearest" });
+  $("transfer-detail-title").focus();
+}
+
+function renderTransferDetail(t) {
+  state.detailTransfer = t.id;
+  $("transfer-detail-title").textContent = `${kindLabel(t.kind)} ${t.source_id}`;
+  const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
+  const facts = [
+    ...fact("Status", statusBadge(t)),
+    ...fact("Operation and version", versionText(t)),
+  ];
+  if (t.qb_txn_id) facts.push(...fact("QuickBooks TxnID", t.qb_txn_id));
+  const marks = driftMarks(t);
+  if (marks.length) facts.push(...fact("In QuickBooks", ...marks));
+  if (t.error) facts.push(...fact("Error", `${t.error.message} [${t.error.code}]`));
+  $("transfer-detail-facts").replaceChildren(...facts);
+  const rows = (t.history || []).map((h) => el("tr", {},
+    el("td", {}, el("time", { dateTime: h.at }, when(h.at))),
+    el("td", {}, h.status),
+    el("td", { className: "history-operation" }, h.operation || "add"),
+    el("td", { className: "history-version number" }, h.version || 1),
+    el("td", {}, h.conversation || ""),
+    el("td", {}, h.note || "")));
+  $("transfer-history-grid").tBodies[0].replaceChildren(
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colSpan: 6 }, "No history recorded."))]));
+}
+
+function closeTransferDetail() {
+  const id = state.detailTransfer;
+  state.detailTransfer = null;
+  $("transfer-detail").hidden = true;
+  // Back to the History button of that transfer (the grid may have been drawn again meanwhile).
+  const row = id && $("transfers-grid").querySelector(`tr[data-transfer-id="${CSS.escape(id)}"]`);
+  const opener = row && row.querySelector('button[data-action="history"]');
+  if (opener) opener.focus();
 }
 
 // --- wiring ----------------------------------------------------------------------------------------------
@@ -627,6 +790,10 @@ function start() {
   $("transfers-form").addEventListener("submit", guarded(() => { state.transfersConversation = null; return loadTransfers(false); }));
   $("transcript-documents").addEventListener("click", guarded(showConversationDocuments));
   $("transfers-more").addEventListener("click", guarded(() => loadTransfers(true)));
+  $("close-transfer-detail").addEventListener("click", closeTransferDetail);
+  $("transfer-detail").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeTransferDetail();
+  });
   // A reload in the same tab keeps the session; a new tab or a closed browser asks again.
   if (sessionStorage.getItem(TOKEN_KEY)) {
     guarded(async () => { await loadConnectors(); showSignedIn(true); })();

@@ -57,7 +57,10 @@ def _item(transfer: Transfer) -> dict[str, Any]:
 
 
 def _transfer(item: dict[str, Any]) -> Transfer:
-    data = strip_keys(plain(item))
+    raw = plain(item)
+    data = strip_keys(raw)
+    if "version" in raw:  # the document's version (the store's own items use the name for locking)
+        data["version"] = raw["version"]
     for key in _INDEX_KEYS:
         data.pop(key, None)
     data["document"] = json.loads(data["document"])
@@ -116,6 +119,25 @@ class TransferRepository:
             if is_conditional_failure(exc):
                 raise ConcurrentUpdate("the transfer changed meanwhile; read it again") from exc
             raise
+
+    def put_version(self, transfer_id: str, version: int, document: dict[str, Any], *, at: str) -> None:
+        """Keep the body of ``version`` (one item per version, beside the transfer): what a cancelled update
+        goes back to, and every version the history names."""
+        self._table.put_item(
+            Item={
+                "PK": f"TRANSFER#{transfer_id}",
+                "SK": f"VERSION#{version:06d}",
+                "at": at,
+                "document": json.dumps(document, separators=(",", ":")),
+            }
+        )
+
+    def get_version(self, transfer_id: str, version: int) -> dict[str, Any] | None:
+        """The body of ``version`` of a transfer, if it was kept."""
+        found = self._table.get_item(
+            Key={"PK": f"TRANSFER#{transfer_id}", "SK": f"VERSION#{version:06d}"}, ConsistentRead=True
+        ).get("Item")
+        return None if found is None else dict(json.loads(found["document"]))
 
     def save_many(self, transfers: Iterable[Transfer]) -> None:
         """Write transfers in batches of 25 (one request each). Only a conversation holding the connector's lock

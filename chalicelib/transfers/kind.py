@@ -37,6 +37,17 @@ class QbNames:
     query: str
     mod: str | None = None
     void: Literal["TxnVoid", "TxnDel"] | None = None
+    lines: bool = True  # whether its query takes IncludeLineItems (TimeTrackingQuery has no lines)
+
+    @property
+    def txn_type(self) -> str:
+        """The transaction's type in TxnVoid / TxnDel / TxnDeleted requests ("Invoice", "TimeTracking")."""
+        return self.add.removesuffix("Add")
+
+    @property
+    def deletes(self) -> bool:
+        """Whether QuickBooks only deletes it (TxnDel) rather than voiding it."""
+        return self.void == "TxnDel"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ def mark_transferred(
     transfer.qb_time_created = time_created
     transfer.error = None
     transfer.in_flight_conversation = None
+    # "Nothing sent" (nothing of it was for QuickBooks) leaves nothing there to update or void.
+    transfer.in_quickbooks = bool(txn_id) or any(transfer.qb_parts.values())
+    transfer.version_in_quickbooks = transfer.version
     transfer.record("transferred", at, conversation=conversation, note=note or f"QuickBooks TxnID {txn_id}")
 
 

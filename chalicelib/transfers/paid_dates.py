@@ -21,6 +21,7 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.responses import QbResponse, child_flag, child_text, children_named
 from chalicelib.steps.base import StepContext
+from chalicelib.transfers.drift import note_if_changed
 
 PAGE = 500
 
@@ -147,6 +148,8 @@ class PaidDateStep:
     def _update(self, ctx: StepContext, transfer: Transfer, ret: etree._Element) -> None:
         ports = ctx.ports
         assert ports is not None
+        if note_if_changed(ctx, transfer, ret):
+            ports.save_later(transfer)
         is_paid = bool(child_flag(ret, "IsPaid"))
         if is_paid:
             date = paid_date(ret, self._settling) or ctx.now[:10]

@@ -153,7 +153,9 @@ class PlanStep:
         ports = ctx.ports
         assert ports is not None
         slug = self.pipeline.slug
-        state.update(ids=[], reconcile=[], st={})
+        # Adds go through ``st`` (parts), updates and voids through their own steps (``chalicelib.transfers.
+        # changes``): the plan lists them apart.
+        state.update(ids=[], reconcile=[], st={}, updates=[], voids=[])
         if slug in ctx.states.get("check", {}).get("blocked", []):
             # A configuration issue stops every document of the kind: they wait, nothing is sent that would
             # fail for it.
@@ -172,6 +174,9 @@ class PlanStep:
         empty: list[Transfer] = []
         waiting: list[Transfer] = []
         for transfer in candidates:
+            if transfer.operation == "void":
+                state["voids"].append(transfer.id)  # nothing to plan: the transaction is there
+                continue
             error = unrenderable_text_error(transfer.document)
             nothing: str | None = None
             if error is None:
@@ -205,6 +210,9 @@ class PlanStep:
                     note=f"nothing sent: {nothing}",
                 )
                 empty.append(transfer)
+                continue
+            if transfer.operation == "update":
+                state["updates"].append(transfer.id)
                 continue
             parts = self.pipeline.parts(transfer)
             state["ids"].append(transfer.id)
@@ -531,6 +539,9 @@ class SendStep:
             if not key:
                 transfer.qb_ref_number = identity.ref_number
                 transfer.qb_time_created = identity.time_created
+            remember = getattr(self.pipeline, "remember", None)
+            if remember is not None and ret is not None:
+                remember(transfer, ret)  # a kind whose documents can be updated keeps what it wrote
             st[tag] = "transferred"
         elif response.status_code in RETRYABLE_STATUS_CODES:
             if retries.get(tag, 0) < RETRIES_PER_CONVERSATION:

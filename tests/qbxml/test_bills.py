@@ -10,6 +10,7 @@ from lxml import etree
 
 from chalicelib.qbxml.bills import (
     ADD_RET_ELEMENTS,
+    BILL_ADD_RET_ELEMENTS,
     CHANGES_RET_ELEMENTS,
     BillSpec,
     ExpenseLineSpec,
@@ -107,7 +108,9 @@ def test_bill_add_writes_every_field_in_schema_order() -> None:
 
     assert request.tag == "BillAddRq"
     assert request.items() == [("requestID", "bill-1")]
-    assert tags(request) == ["BillAdd", *["IncludeRetElement"] * len(ADD_RET_ELEMENTS)]
+    # Its identity, and the content an update compares with later (the fingerprint of what was written).
+    assert tags(request) == ["BillAdd", *["IncludeRetElement"] * len(BILL_ADD_RET_ELEMENTS)]
+    assert {"EditSequence", "ExpenseLineRet", "ItemLineRet", "AmountDue"} <= set(BILL_ADD_RET_ELEMENTS)
     add = request.find("BillAdd")
     assert add is not None
     # DueDate before RefNumber: the other way round from InvoiceAdd.
@@ -204,15 +207,15 @@ def test_the_schema_puts_expense_lines_before_the_item_line_choice() -> None:
 def test_the_bill_add_asks_back_only_what_the_bridge_reads() -> None:
     request = build_bill_add("bill-1", MINIMAL_SPEC)
 
-    assert [e.text for e in request.findall("IncludeRetElement")] == [
-        "TxnID",
-        "TimeCreated",
-        "RefNumber",
-        "ExternalGUID",
-    ]
+    assert [e.text for e in request.findall("IncludeRetElement")] == list(BILL_ADD_RET_ELEMENTS)
+    assert {"TxnID", "TimeCreated", "RefNumber", "ExternalGUID"} <= set(BILL_ADD_RET_ELEMENTS)
 
 
-@pytest.mark.parametrize("elements", [ADD_RET_ELEMENTS, CHANGES_RET_ELEMENTS], ids=["add", "changes"])
+@pytest.mark.parametrize(
+    "elements",
+    [ADD_RET_ELEMENTS, BILL_ADD_RET_ELEMENTS, CHANGES_RET_ELEMENTS],
+    ids=["query", "add", "changes"],
+)
 def test_requested_elements_exist_on_bill_ret(elements: tuple[str, ...]) -> None:
     assert set(elements) <= element_names_within(schema_definition("element", "BillRet"))
 
@@ -482,8 +485,11 @@ def test_bill_changes_query_has_the_shape_of_the_invoice_changes_query(iterator:
     )
 
     assert bills.tag == "BillQueryRq"
-    bills.tag = invoices.tag
-    assert etree.tostring(bills) == etree.tostring(invoices)
+    # The same filters and flags; each asks for its own content (lines and totals) besides paid and links.
+    assert [e.tag for e in bills if e.tag != "IncludeRetElement"] == [
+        e.tag for e in invoices if e.tag != "IncludeRetElement"
+    ]
+    assert bills.attrib == invoices.attrib
 
 
 def test_bill_changes_query_reads_paid_status_and_links() -> None:
@@ -493,18 +499,17 @@ def test_bill_changes_query_reads_paid_status_and_links() -> None:
     assert tags(request) == [
         "MaxReturned",
         "ModifiedDateRangeFilter",
+        "IncludeLineItems",
         "IncludeLinkedTxns",
         *["IncludeRetElement"] * len(CHANGES_RET_ELEMENTS),
     ]
     assert request.findtext("MaxReturned") == "100"
     assert request.findtext("ModifiedDateRangeFilter/FromModifiedDate") == "2026-11-20T09:30:00-05:00"
     assert request.findtext("IncludeLinkedTxns") == "true"
-    assert [e.text for e in request.findall("IncludeRetElement")] == [
-        "TxnID",
-        "TimeModified",
-        "IsPaid",
-        "LinkedTxn",
-    ]
+    # Paid or not, and the content a person might have edited (lines and total).
+    assert {"TxnID", "TimeModified", "IsPaid", "LinkedTxn", "AmountDue", "ExpenseLineRet"} <= {
+        e.text for e in request.findall("IncludeRetElement")
+    }
 
 
 def test_the_schema_lets_bill_query_page_with_an_iterator() -> None:

@@ -35,6 +35,8 @@ def test_same_source_id_is_the_same_transfer(admin: Admin, source: Admin) -> Non
         "id": first.json_body["id"],
         "status": "queued",
         "connector_id": connector["id"],
+        "operation": "add",
+        "version": 1,
     }
     again = source.enqueue(invoice(1, org=1), expect=200)
     assert again.json_body["id"] == first.json_body["id"]
@@ -151,13 +153,51 @@ def test_listing_pages_and_filters(admin: Admin, source: Admin) -> None:
     assert source.call("GET", "/api/transfers?status=transferred", expect=200).json_body["transfers"] == []
 
 
-def test_enqueue_of_a_transferred_document_is_409(admin: Admin, source: Admin, store: Any) -> None:
+def test_a_new_body_for_a_transferred_document_queues_an_update(
+    admin: Admin, source: Admin, store: Any, table: Any
+) -> None:
     admin.connector()
     transfer_id = source.enqueue(invoice(1, org=1)).json_body["id"]
     transfer = store.transfers.get(transfer_id)
+    transfer.qb_txn_id, transfer.in_quickbooks, transfer.version_in_quickbooks = "TXN-1", True, 1
     transfer.record("transferred", "2026-11-20T10:00:00.000000Z")
     store.transfers.save_many([transfer])
-    answer = source.enqueue(invoice(1, org=1), expect=409)
+    # The same body again changes nothing.
+    before = table_snapshot(table)
+    assert source.enqueue(invoice(1, org=1), expect=200).json_body["status"] == "transferred"
+    assert table_snapshot(table) == before
+    changed = invoice(1, org=1)
+    changed["memo"] = "corrected"
+    queued = source.enqueue(changed, expect=202).json_body
+    assert (queued["status"], queued["operation"], queued["version"]) == ("queued", "update", 2)
+    stored = source.transfer(transfer_id)
+    assert (stored["in_quickbooks"], stored["version_in_quickbooks"]) == (True, 1)
+    assert stored["history"][-1]["version"] == 2 and "update" in stored["history"][-1]["note"]
+    # Cancelling the update: QuickBooks keeps version 1, and so does the transfer.
+    cancelled = admin.call("POST", f"/api/transfers/{transfer_id}/cancel", expect=200).json_body
+    assert (cancelled["status"], cancelled["version"]) == ("transferred", 1)
+    assert cancelled["document"]["memo"] == invoice(1, org=1).get("memo")
+
+
+def test_a_kind_without_updates_answers_409_already_transferred(
+    admin: Admin, source: Admin, store: Any
+) -> None:
+    admin.connector()
+    entry = {
+        "source_id": "JE-1",
+        "number": "JE1",
+        "date": "2026-11-30",
+        "lines": [
+            {"account": "Work in Progress", "debit": "10.00"},
+            {"account": "Sales:Services", "credit": "10.00"},
+        ],
+    }
+    transfer_id = source.call("POST", "/api/transfers/journal-entries", entry, 202).json_body["id"]
+    transfer = store.transfers.get(transfer_id)
+    transfer.qb_txn_id, transfer.in_quickbooks = "TXN-2", True
+    transfer.record("transferred", "2026-11-20T10:00:00.000000Z")
+    store.transfers.save_many([transfer])
+    answer = source.call("POST", "/api/transfers/journal-entries", {**entry, "memo": "new"}, 409)
     assert answer.json_body["error"]["code"] == "already_transferred"
     assert json.dumps(answer.json_body).count(transfer_id) == 1
 

@@ -10,9 +10,11 @@ from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.bills.pipeline import CUSTOMERS, ITEMS, SLUG, VENDORS, BillPipeline
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.items import ItemStep
-from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
@@ -20,6 +22,10 @@ from chalicelib.transfers.vendors import VendorStep
 
 # Linked transactions that settle a bill.
 BILL_SETTLING = frozenset({"BillPaymentCheck", "BillPaymentCreditCard", "VendorCredit", "JournalEntry"})
+
+
+QB = QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid")
+OPERATIONS: tuple[Operation, ...] = ("add", "update", "void")
 
 
 def bill_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -33,9 +39,10 @@ def bill_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
             CustomerStep(SLUG),
             ItemStep(SLUG),
             SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
+            *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
         ]
     if wanted.sync:
-        steps.append(PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
+        steps += [PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING), DeletedStep(SLUG, QB.txn_type)]
     return steps
 
 
@@ -52,7 +59,8 @@ KIND = TransferKind(
     routing="default",
     document_model=BillDocument,
     scope="purchases",
-    qb=QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=bill_steps,
     requirements=Requirements(accounts=("other_income", "cost_of_goods_sold")),
     keeps=("TxnID", "RefNumber", "TimeCreated"),

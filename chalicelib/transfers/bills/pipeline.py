@@ -22,10 +22,12 @@ from chalicelib.qbxml.bills import (
     ExpenseLineSpec,
     ItemLineSpec,
     build_bill_add,
+    build_bill_mod,
     build_bill_query_by_ref_numbers,
 )
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.steps.base import StepContext
+from chalicelib.transfers.changes import remember_written
 from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
     Names,
@@ -118,6 +120,9 @@ class BillPipeline:
         return None
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
+        return build_bill_add(request_id, self._spec(ctx, transfer))
+
+    def _spec(self, ctx: StepContext, transfer: Transfer) -> BillSpec:
         plan = ctx.states[PLAN]
         document = BillDocument.model_validate(transfer.document)
         list_id, name = vendor_ref_id(ctx, plan, document.vendor.id)
@@ -162,7 +167,37 @@ class BillPipeline:
                 for line in document.item_lines
             ),
         )
-        return build_bill_add(request_id, spec)
+        return spec
+
+    def line_keys(self, transfer: Transfer) -> list[str | None]:
+        document = transfer.document
+        return [
+            line.get("id") for line in [*document.get("expense_lines", []), *document.get("item_lines", [])]
+        ]
+
+    def build_mod(
+        self,
+        ctx: StepContext,
+        transfer: Transfer,
+        request_id: str,
+        *,
+        txn_id: str,
+        edit_sequence: str,
+        line_ids: list[str],
+    ) -> etree._Element:
+        spec = self._spec(ctx, transfer)
+        expenses = len(spec.expense_lines)
+        return build_bill_mod(
+            request_id,
+            spec,
+            txn_id=txn_id,
+            edit_sequence=edit_sequence,
+            expense_line_ids=line_ids[:expenses],
+            item_line_ids=line_ids[expenses:],
+        )
+
+    def remember(self, transfer: Transfer, ret: etree._Element) -> None:
+        remember_written(self, transfer, ret)
 
     def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
         return [build_bill_query_by_ref_numbers("q", sorted({str(t.document["number"]) for t in transfers}))]

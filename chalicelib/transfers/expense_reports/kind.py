@@ -11,13 +11,18 @@ from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.bills.kind import BILL_SETTLING
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.expense_reports.pipeline import CUSTOMERS, SLUG, VENDORS, ExpenseReportPipeline
-from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, StepsWanted, TransferKind
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
+
+QB = QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid")
+OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def expense_report_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -30,9 +35,10 @@ def expense_report_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[St
             VendorStep(SLUG),
             CustomerStep(SLUG),
             SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS)),
+            *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS)),
         ]
     if wanted.sync:
-        steps.append(PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
+        steps += [PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING), DeletedStep(SLUG, QB.txn_type)]
     return steps
 
 
@@ -49,7 +55,8 @@ KIND = TransferKind(
     routing="resource",
     document_model=ExpenseReportDocument,
     scope="purchases",
-    qb=QbNames(add="BillAdd", query="BillQuery", mod="BillMod", void="TxnVoid"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=expense_report_steps,
     keeps=("TxnID", "RefNumber", "TimeCreated"),
     followed=True,

@@ -6,14 +6,19 @@ from __future__ import annotations
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.purchasing import InventoryLevelsDocument
 from chalicelib.steps.base import Step
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.inventory_levels.pipeline import ON_HAND, SLUG, LevelsPipeline, OnHandStep
 from chalicelib.transfers.inventory_levels.read import InventoryReadStep
-from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.po_receipts.pipeline import SLUG as RECEIPTS
 from chalicelib.transfers.purchase_orders.pipeline import SLUG as PURCHASE_ORDERS
 
 SEND = f"{SLUG}.add"
+
+
+QB = QbNames(add="InventoryAdjustmentAdd", query="InventoryAdjustmentQuery", void="TxnVoid")
+OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def levels_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -25,6 +30,7 @@ def levels_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
             ReconcileStep(pipeline),
             OnHandStep(),
             SendStep(pipeline, depends_on=(ON_HAND,)),
+            *change_steps(pipeline, QB, OPERATIONS, depends_on=(ON_HAND,)),
         ]
     if wanted.sync:
         steps.append(InventoryReadStep(depends_on=(*after, SEND) if wanted.send else after))
@@ -43,7 +49,8 @@ KIND = TransferKind(
     routing="default",  # inventory lives only in the default connector's company file
     document_model=InventoryLevelsDocument,
     scope="purchases",
-    qb=QbNames(add="InventoryAdjustmentAdd", query="InventoryAdjustmentQuery", void="TxnVoid"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=levels_steps,
     requirements=Requirements(accounts=("inventory_adjustment",), inventory=True),
     keeps=("TxnID",),

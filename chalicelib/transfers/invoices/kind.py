@@ -5,13 +5,18 @@ from __future__ import annotations
 from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.qbxml.invoices import build_invoice_changes_query
 from chalicelib.steps.base import Step
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.invoices.pipeline import CUSTOMERS, ITEMS, SLUG, InvoicePipeline
 from chalicelib.transfers.invoices.preview import preview_invoices
 from chalicelib.transfers.items import ItemStep
-from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+
+QB = QbNames(add="InvoiceAdd", query="InvoiceQuery", mod="InvoiceMod", void="TxnVoid")
+OPERATIONS: tuple[Operation, ...] = ("add", "update", "void")
 
 
 def invoice_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -25,9 +30,10 @@ def invoice_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
             CustomerStep(SLUG),
             ItemStep(SLUG),
             SendStep(pipeline, depends_on=(CUSTOMERS, ITEMS)),
+            *change_steps(pipeline, QB, OPERATIONS, depends_on=(CUSTOMERS, ITEMS)),
         ]
     if wanted.sync:
-        steps.append(PaidDateStep(SLUG, build_invoice_changes_query, SETTLING))
+        steps += [PaidDateStep(SLUG, build_invoice_changes_query, SETTLING), DeletedStep(SLUG, QB.txn_type)]
     return steps
 
 
@@ -43,7 +49,8 @@ KIND = TransferKind(
     routing="organization",
     document_model=InvoiceDocument,
     scope="sales",
-    qb=QbNames(add="InvoiceAdd", query="InvoiceQuery", mod="InvoiceMod", void="TxnVoid"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=invoice_steps,
     requirements=Requirements(accounts=("other_income",), sales_tax_codes=True),
     keeps=("TxnID", "RefNumber", "TimeCreated"),

@@ -20,9 +20,11 @@ from chalicelib.qbxml.invoices import (
     InvoiceSpec,
     Ref,
     build_invoice_add,
+    build_invoice_mod,
     build_invoice_query_by_ref_numbers,
 )
 from chalicelib.steps.base import StepContext
+from chalicelib.transfers.changes import remember_written
 from chalicelib.transfers.customers import address_parts
 from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
@@ -117,6 +119,27 @@ class InvoicePipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         return build_invoice_add(request_id, _spec(ctx, transfer))
+
+    def line_keys(self, transfer: Transfer) -> list[str | None]:
+        return [line.get("id") for line in transfer.document["lines"]]
+
+    def build_mod(
+        self,
+        ctx: StepContext,
+        transfer: Transfer,
+        request_id: str,
+        *,
+        txn_id: str,
+        edit_sequence: str,
+        line_ids: list[str],
+    ) -> etree._Element:
+        spec = _spec(ctx, transfer)
+        return build_invoice_mod(
+            request_id, spec, txn_id=txn_id, edit_sequence=edit_sequence, line_ids=line_ids
+        )
+
+    def remember(self, transfer: Transfer, ret: etree._Element) -> None:
+        remember_written(self, transfer, ret)
 
     def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
         refs = sorted({str(t.document["number"]) for t in transfers})

@@ -8,12 +8,16 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.payables import JournalEntryDocument
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.journal_entries.pipeline import CUSTOMERS, SLUG, VENDORS, JournalEntryPipeline
-from chalicelib.transfers.kind import QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, StepsWanted, TransferKind
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
+
+QB = QbNames(add="JournalEntryAdd", query="JournalEntryQuery", mod="JournalEntryMod", void="TxnVoid")
+OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -27,6 +31,7 @@ def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Ste
         CustomerStep(SLUG, creates=False),
         VendorStep(SLUG, creates=False),
         SendStep(pipeline, depends_on=(CUSTOMERS, VENDORS)),
+        *change_steps(pipeline, QB, OPERATIONS, depends_on=(CUSTOMERS, VENDORS)),
     ]
 
 
@@ -43,7 +48,8 @@ KIND = TransferKind(
     routing="default",
     document_model=JournalEntryDocument,
     scope="all",  # the general ledger: only a user with every right
-    qb=QbNames(add="JournalEntryAdd", query="JournalEntryQuery", mod="JournalEntryMod", void="TxnVoid"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=journal_entry_steps,
     keeps=("TxnID", "RefNumber", "TimeCreated"),
     preview=preview,

@@ -8,9 +8,10 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.purchasing import PurchaseOrderDocument
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.items import ItemStep
-from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.purchase_orders.pipeline import (
@@ -21,6 +22,9 @@ from chalicelib.transfers.purchase_orders.pipeline import (
     PurchaseOrderPipeline,
 )
 from chalicelib.transfers.vendors import VendorStep
+
+QB = QbNames(add="PurchaseOrderAdd", query="PurchaseOrderQuery", mod="PurchaseOrderMod", void="TxnDel")
+OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def purchase_order_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -34,6 +38,7 @@ def purchase_order_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[St
         CustomerStep(SLUG),
         ItemStep(SLUG),
         SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
+        *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
     ]
 
 
@@ -50,7 +55,8 @@ KIND = TransferKind(
     routing="default",  # inventory lives only in the default connector's company file
     document_model=PurchaseOrderDocument,
     scope="purchases",
-    qb=QbNames(add="PurchaseOrderAdd", query="PurchaseOrderQuery", mod="PurchaseOrderMod", void="TxnDel"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=purchase_order_steps,
     requirements=Requirements(
         accounts=("po_income", "cost_of_goods_sold", "inventory_asset"), inventory=True

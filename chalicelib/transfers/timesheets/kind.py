@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from chalicelib.domain.timesheet import TimesheetDocument
 from chalicelib.steps.base import Step
+from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
 from chalicelib.transfers.items import ItemStep
-from chalicelib.transfers.kind import QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.timesheets.people import PeopleStep
 from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
 from chalicelib.transfers.timesheets.preview import preview_timesheets
+
+QB = QbNames(
+    add="TimeTrackingAdd", query="TimeTrackingQuery", mod="TimeTrackingMod", void="TxnDel", lines=False
+)
+OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def timesheet_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
@@ -26,6 +32,7 @@ def timesheet_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
         CustomerStep(SLUG),
         ItemStep(SLUG),
         SendStep(pipeline, depends_on=(PEOPLE, CUSTOMERS, ITEMS)),
+        *change_steps(pipeline, QB, OPERATIONS, depends_on=(PEOPLE, CUSTOMERS, ITEMS)),
     ]
 
 
@@ -37,7 +44,8 @@ KIND = TransferKind(
     routing="resource",
     document_model=TimesheetDocument,
     scope="payroll",
-    qb=QbNames(add="TimeTrackingAdd", query="TimeTrackingQuery", mod="TimeTrackingMod", void="TxnDel"),
+    qb=QB,
+    operations=OPERATIONS,
     steps=timesheet_steps,
     requirements=Requirements(accounts=("other_income",), time_tracking=True),
     keeps=("TxnID",),  # of each entry, on the transfer's qb_parts
