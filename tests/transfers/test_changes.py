@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.qbxml.validation import qbxml_errors
 from simulators.quickbooks import QuickBooksCompany
-from tests.conftest import Admin, connect
+from tests.conftest import Admin, connect, table_snapshot
 from tests.transfers.invoice_factory import invoice, organization
 
 
@@ -187,3 +187,74 @@ def test_deleted_and_changed_in_quickbooks_are_noticed_and_never_undone(
     run(client, setup, company)
     assert len(company.find_invoices(ref_number=deleted["number"])) == 1
     assert admin.transfer(deleted_id)["deleted_in_quickbooks_at"] is None
+
+
+def test_bad_change_requests_are_refused_and_change_nothing(
+    client: Any, admin: Admin, setup: dict[str, Any], table: Any, store: Any, clock: Any
+) -> None:
+    company = QuickBooksCompany.sample(customers_named=[organization(0)["name"], organization(1)["name"]])
+    [(done_id, done)] = transferred_invoices(client, admin, setup, company, 1)
+    queued_id = admin.call("POST", "/api/transfers/invoices", with_ids(invoice(5, org=1)), 202).json_body[
+        "id"
+    ]
+    before = table_snapshot(table)
+
+    assert admin.call("POST", "/api/transfers/nope/void", expect=404).json_body["error"]["code"]
+    assert admin.call("POST", f"/api/transfers/{queued_id}/void", expect=409).json_body["error"]["code"] == (
+        "not_in_quickbooks"
+    )
+    for body in ({"force": "maybe"}, {"force": True, "colour": "red"}, [1]):
+        admin.call("POST", f"/api/transfers/{done_id}/requeue", body, 422)
+    assert admin.call("POST", f"/api/transfers/{done_id}/requeue", expect=409).json_body["error"]["code"] == (
+        "cannot_requeue"
+    )
+    assert admin.call("POST", f"/api/transfers/{done_id}/cancel", expect=409).json_body["error"]["code"] == (
+        "already_transferred"
+    )
+    now = int(clock.now().timestamp())
+    connector_id = setup["connector"]["id"]
+    store.sessions.acquire_lock(connector_id, session="s", username="pc", now=now, expires_at=now + 600)
+    running = admin.call("POST", f"/api/transfers/{done_id}/void", expect=409).json_body["error"]["code"]
+    assert running == "conversation_running"
+    assert admin.call("POST", "/api/transfers/invoices", updated(done), 409).json_body["error"]["code"] == (
+        "conversation_running"
+    )
+    store.sessions.release_lock(connector_id, session="s")
+    assert table_snapshot(table) == before
+    # A voided document is not updated: its new version goes under a new source id.
+    admin.call("POST", f"/api/transfers/{done_id}/void", expect=202)
+    run(client, setup, company)
+    assert (
+        admin.call("POST", "/api/transfers/invoices", updated(done), 409).json_body["error"]["code"]
+        == "voided"
+    )
+
+
+def test_a_bill_update_keeps_its_lines_by_id_and_a_timesheet_void_deletes_its_entries(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    company = QuickBooksCompany.sample(employees_named=["Jane Smith"])
+    document = {
+        "source_id": "AP-1",
+        "number": "INV-1",
+        "date": "2026-11-20",
+        "vendor": {"id": "V-1", "name": "Dell Inc"},
+        "expense_lines": [
+            {"id": "E1", "account": "Office Supplies", "amount": "120.00"},
+            {"id": "E2", "account": "Travel Expense", "amount": "35.50"},
+        ],
+    }
+    bill_id = admin.call("POST", "/api/transfers/bills", document, 202).json_body["id"]
+    run_until_idle(client, setup, company)
+    [before] = company.find_bills(ref_number="INV-1")
+    kept = before.expense_lines[1].txn_line_id
+    changed = {**document, "expense_lines": [{**document["expense_lines"][1], "amount": "40.00"}]}
+    admin.call("POST", "/api/transfers/bills", changed, 202)
+
+    run(client, setup, company, drop_response_after_requests=[2])
+    run_until_idle(client, setup, company)
+
+    assert admin.transfer(bill_id)["version_in_quickbooks"] == 2
+    [after] = company.find_bills(ref_number="INV-1")
+    assert [(line.amount, line.txn_line_id) for line in after.expense_lines] == [(Decimal("40.00"), kept)]
+    assert len(company.bills) == 1
