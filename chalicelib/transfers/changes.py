@@ -16,7 +16,7 @@ Never silently overwrite a person's edit, never apply a change twice:
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from lxml import etree
 
@@ -33,9 +33,11 @@ from chalicelib.qbxml.changes import (
 )
 from chalicelib.qbxml.responses import QbResponse, child_text
 from chalicelib.steps.base import StepContext
-from chalicelib.transfers.kind import QbNames
 from chalicelib.transfers.outcomes import error_from_status, mark_failed, mark_transferred, requeue_quietly
-from chalicelib.transfers.pipeline import Pipeline
+
+if TYPE_CHECKING:  # the shared pipeline and the kinds' declarations import this module: types only here
+    from chalicelib.transfers.kind import QbNames
+    from chalicelib.transfers.pipeline import Pipeline
 
 EDIT_SEQUENCE_OUT_OF_DATE = 3200
 OBJECT_NOT_FOUND = 500  # a TxnID filter that finds nothing
@@ -44,8 +46,14 @@ NOT_THERE = frozenset({OBJECT_NOT_FOUND, 3120})
 READS_PER_REQUEST = 100
 
 
-class Updatable(Pipeline, Protocol):
-    """The hooks of a kind whose documents can be updated in QuickBooks."""
+class Updatable(Protocol):
+    """The hooks of a kind whose documents can be updated in QuickBooks (besides the ``Pipeline`` ones)."""
+
+    slug: str
+    label: str
+
+    def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
+        """As ``Pipeline.blocked``: why an update cannot be sent now (a new line's item could not be had)."""
 
     def line_keys(self, transfer: Transfer) -> list[str | None]:
         """The source's id of each line, in the order the Mod (and QuickBooks' answer) lists them."""
@@ -65,7 +73,8 @@ class Updatable(Pipeline, Protocol):
 
 def remember_written(pipeline: Updatable, transfer: Transfer, ret: etree._Element) -> None:
     """Keep what QuickBooks holds after the bridge wrote it (from the Add's or Mod's answer): the EditSequence,
-    the fingerprint of its lines and totals, and each source line's TxnLineID."""
+    the fingerprint of its lines and totals, and each source line's TxnLineID. The shared send step calls it
+    for the adds of every kind that can be updated."""
     transfer.qb_edit_sequence = edit_sequence(ret)
     transfer.qb_fingerprint = txn_fingerprint(ret)
     ids = line_ids(ret)

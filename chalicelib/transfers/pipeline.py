@@ -16,7 +16,7 @@ QuickBooks does not have.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from lxml import etree
 
@@ -25,6 +25,7 @@ from chalicelib.domain.transfer import Transfer, TransferError
 from chalicelib.qbxml.catalogue import RETRYABLE_STATUS_CODES
 from chalicelib.qbxml.responses import QbResponse, child_text
 from chalicelib.steps.base import StepContext
+from chalicelib.transfers.changes import Updatable, remember_written
 from chalicelib.transfers.outcomes import (
     error_from_status,
     mark_failed,
@@ -539,9 +540,9 @@ class SendStep:
             if not key:
                 transfer.qb_ref_number = identity.ref_number
                 transfer.qb_time_created = identity.time_created
-            remember = getattr(self.pipeline, "remember", None)
-            if remember is not None and ret is not None:
-                remember(transfer, ret)  # a kind whose documents can be updated keeps what it wrote
+            if hasattr(self.pipeline, "build_mod") and ret is not None:
+                # A kind whose documents can be updated keeps what it wrote, to tell a person's edit later.
+                remember_written(cast(Updatable, self.pipeline), transfer, ret)
             st[tag] = "transferred"
         elif response.status_code in RETRYABLE_STATUS_CODES:
             if retries.get(tag, 0) < RETRIES_PER_CONVERSATION:

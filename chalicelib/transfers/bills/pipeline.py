@@ -27,7 +27,6 @@ from chalicelib.qbxml.bills import (
 )
 from chalicelib.qbxml.invoices import Ref
 from chalicelib.steps.base import StepContext
-from chalicelib.transfers.changes import remember_written
 from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
     Names,
@@ -195,9 +194,6 @@ class BillPipeline:
             expense_line_ids=line_ids[:expenses],
             item_line_ids=line_ids[expenses:],
         )
-
-    def remember(self, transfer: Transfer, ret: etree._Element) -> None:
-        remember_written(self, transfer, ret)
 
     def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
         return [build_bill_query_by_ref_numbers("q", sorted({str(t.document["number"]) for t in transfers}))]

@@ -24,7 +24,6 @@ from chalicelib.qbxml.invoices import (
     build_invoice_query_by_ref_numbers,
 )
 from chalicelib.steps.base import StepContext
-from chalicelib.transfers.changes import remember_written
 from chalicelib.transfers.customers import address_parts
 from chalicelib.transfers.items import product_item, product_key
 from chalicelib.transfers.naming import (
@@ -137,9 +136,6 @@ class InvoicePipeline:
         return build_invoice_mod(
             request_id, spec, txn_id=txn_id, edit_sequence=edit_sequence, line_ids=line_ids
         )
-
-    def remember(self, transfer: Transfer, ret: etree._Element) -> None:
-        remember_written(self, transfer, ret)
 
     def reconcile_requests(self, ctx: StepContext, transfers: list[Transfer]) -> list[etree._Element]:
         refs = sorted({str(t.document["number"]) for t in transfers})
