@@ -42,11 +42,13 @@ def note_if_changed(ctx: StepContext, transfer: Transfer, ret: etree._Element) -
 class DeletedStep:
     """``<slug>.deleted``: asks QuickBooks which of the kind's transactions were deleted since the last check."""
 
-    def __init__(self, slug: str, txn_type: str) -> None:
+    def __init__(self, slug: str, txn_type: str, *, own_mark: bool = False) -> None:
+        """``own_mark``: the check is the kind's only sync, so its mark is the kind's own (what makes the sync
+        due again); a kind with paid dates keeps this watermark beside theirs."""
         self.slug = slug
         self.txn_type = txn_type
         self.key = f"{slug}.deleted"
-        self._mark = f"{slug}#deleted"
+        self._mark = slug if own_mark else f"{slug}#deleted"
 
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
         return True
@@ -61,9 +63,14 @@ class DeletedStep:
             return
         _, watermark = ctx.connector.sync_mark(self._mark)
         if watermark is None:
-            created = [t.qb_time_created for t in self._followed(ctx).values() if t.qb_time_created]
+            # The first check starts at the oldest followed transaction (QuickBooks' time when the answer gave
+            # it; a document of several transactions keeps none: the day it was last written, in QuickBooks'
+            # date form).
+            created = [t.qb_time_created or t.updated_at[:10] for t in self._followed(ctx).values()]
             watermark = min(created) if created else None
         state.update(since=watermark, newest=watermark, done=watermark is None)
+        if watermark is None:
+            self._mark_checked(ctx, None)  # nothing followed yet: checked, due again in an interval
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
         if state.get("done"):
@@ -79,14 +86,25 @@ class DeletedStep:
             return  # asked again at the next check; the watermark stays
         ports = ctx.ports
         assert ports is not None
-        followed = {t.qb_txn_id: t for t in self._followed(ctx).values() if t.qb_txn_id}
+        # Every transaction of every followed transfer (a timesheet's entries each are one).
+        followed = {
+            txn: t for t in self._followed(ctx).values() for txn in [t.qb_txn_id, *t.qb_parts.values()] if txn
+        }
         for ret in response.rets:
             state["newest"] = max(state["newest"], child_text(ret, "TimeDeleted") or "")
-            transfer = followed.get(child_text(ret, "TxnID") or "")
-            if transfer is None or transfer.deleted_in_quickbooks_at:
+            txn_id = child_text(ret, "TxnID") or ""
+            transfer = followed.get(txn_id)
+            if transfer is None:
+                continue
+            # A part deleted (one time entry of a timesheet) is forgotten, never sent again; the rest stays.
+            transfer.qb_parts = {key: "" if txn == txn_id else txn for key, txn in transfer.qb_parts.items()}
+            transfer.in_quickbooks = any(transfer.qb_parts.values()) or (
+                not transfer.qb_parts and transfer.qb_txn_id != txn_id
+            )
+            if transfer.deleted_in_quickbooks_at:
+                ports.save_later(transfer)
                 continue
             transfer.deleted_in_quickbooks_at = ctx.now
-            transfer.in_quickbooks = False
             transfer.record(
                 "transferred",
                 ctx.now,
@@ -94,8 +112,14 @@ class DeletedStep:
                 note="deleted in QuickBooks; the bridge does not add it again unless an admin requeues it",
             )
             ports.save_later(transfer)
+        self._mark_checked(ctx, state["newest"])
+
+    def _mark_checked(self, ctx: StepContext, watermark: str | None) -> None:
+        ports = ctx.ports
+        assert ports is not None
+        mark = {"checked_at": ctx.now, "watermark": watermark}
         ports.update_connector_later(
-            {"sync_marks": {self._mark: {"checked_at": ctx.now, "watermark": state["newest"]}}},
+            {"sync_marks": {self._mark: {k: v for k, v in mark.items() if v}}},
             stored={"sync_marks": ctx.connector.sync_marks},
         )
 

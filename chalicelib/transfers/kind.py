@@ -85,7 +85,7 @@ class TransferKind:
     operations: tuple[Operation, ...] = ("add",)
     # What it keeps from QuickBooks' answer (documentation for the admin and for updates later).
     keeps: tuple[str, ...] = ("TxnID",)
-    followed: bool = False  # a sync reads something back after transfer (paid dates)
+    followed: bool = False  # a sync reads something back after transfer (paid dates, deletions in QuickBooks)
     # Whether its sync is due now (None: the kind has no sync); ``has_followed`` says whether any is followed.
     sync_due: Callable[[Connector, datetime], bool] | None = None
     # The routing key of a validated document (organization or resource id; None: the default connector).

@@ -49,7 +49,8 @@ def paid_date(ret: etree._Element, settling: frozenset[str]) -> str | None:
 
 
 def paid_sync_due(slug: str) -> Callable[[Connector, datetime], bool]:
-    """The sync-due rule of a kind whose paid dates are read: at most every ``paid_date_sync_minutes``."""
+    """The sync-due rule of a kind whose documents are followed (paid dates, deletions in QuickBooks): at most
+    every ``paid_date_sync_minutes``, by the kind's own mark."""
 
     def due(connector: Connector, now: datetime) -> bool:
         checked, _ = connector.sync_mark(slug)

@@ -540,6 +540,8 @@ class SendStep:
             if not key:
                 transfer.qb_ref_number = identity.ref_number
                 transfer.qb_time_created = identity.time_created
+            else:  # the first part's time: where checks for deletions in QuickBooks start
+                transfer.qb_time_created = transfer.qb_time_created or identity.time_created
             if hasattr(self.pipeline, "build_mod") and ret is not None:
                 # A kind whose documents can be updated keeps what it wrote, to tell a person's edit later.
                 remember_written(cast(Updatable, self.pipeline), transfer, ret)

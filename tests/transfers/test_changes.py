@@ -13,6 +13,7 @@ from chalicelib.qbxml.validation import qbxml_errors
 from simulators.quickbooks import QuickBooksCompany
 from tests.conftest import Admin, connect, table_snapshot
 from tests.transfers.invoice_factory import invoice, organization
+from tests.transfers.timesheet_factory import employee_name, timesheet
 
 
 @pytest.fixture
@@ -230,11 +231,11 @@ def test_bad_change_requests_are_refused_and_change_nothing(
     )
 
 
-def test_a_bill_update_keeps_its_lines_by_id_and_a_timesheet_void_deletes_its_entries(
+def test_a_bill_update_keeps_its_lines_by_id_through_a_lost_answer(
     client: Any, admin: Admin, setup: dict[str, Any]
 ) -> None:
     company = QuickBooksCompany.sample(employees_named=["Jane Smith"])
-    document = {
+    document: dict[str, Any] = {
         "source_id": "AP-1",
         "number": "INV-1",
         "date": "2026-11-20",
@@ -258,3 +259,28 @@ def test_a_bill_update_keeps_its_lines_by_id_and_a_timesheet_void_deletes_its_en
     [after] = company.find_bills(ref_number="INV-1")
     assert [(line.amount, line.txn_line_id) for line in after.expense_lines] == [(Decimal("40.00"), kept)]
     assert len(company.bills) == 1
+
+
+def test_a_time_entry_deleted_in_quickbooks_is_noticed_and_a_void_deletes_the_rest(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    company = QuickBooksCompany.sample(employees_named=[employee_name(0)])
+    sheet = timesheet(0, resource_n=0, entries=3, organizations=2)
+    sheet_id = admin.call("POST", "/api/transfers/timesheets", sheet, 202).json_body["id"]
+    run_until_idle(client, setup, company)
+    parts = admin.transfer(sheet_id)["qb_parts"]
+    first = next(iter(parts.values()))
+    company.delete_transaction("TimeTracking", first)
+    admin.call("PATCH", f"/api/connectors/{setup['connector']['id']}", {"paid_date_sync_minutes": 0}, 200)
+
+    run(client, setup, company)
+
+    assert admin.transfer(sheet_id)["deleted_in_quickbooks_at"]
+    admin.call("PATCH", f"/api/connectors/{setup['connector']['id']}", {"paid_date_sync_minutes": 1440}, 200)
+    admin.call("POST", f"/api/transfers/{sheet_id}/void", expect=202)
+    run(client, setup, company, drop_response_after_requests=[2])
+    run_until_idle(client, setup, company)
+    assert admin.transfer(sheet_id)["status"] == "voided"
+    assert company.time_tracking() == []
+    deletes = [r for r in company.requests_seen if "<TxnDelRq" in r]
+    assert sum(r.count("<TxnDelRq") for r in deletes) == 2  # the two entries QuickBooks still had, once each

@@ -7,6 +7,7 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.purchasing import InventoryLevelsDocument
 from chalicelib.steps.base import Step
 from chalicelib.transfers.changes import change_steps
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.inventory_levels.pipeline import ON_HAND, SLUG, LevelsPipeline, OnHandStep
 from chalicelib.transfers.inventory_levels.read import InventoryReadStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
@@ -34,6 +35,7 @@ def levels_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
         ]
     if wanted.sync:
         steps.append(InventoryReadStep(depends_on=(*after, SEND) if wanted.send else after))
+        steps.append(DeletedStep(SLUG, QB.txn_type, own_mark=True))
     return steps
 
 
@@ -52,6 +54,7 @@ KIND = TransferKind(
     qb=QB,
     operations=OPERATIONS,
     steps=levels_steps,
+    followed=True,  # checked for deletions by the read that rides along
     requirements=Requirements(accounts=("inventory_adjustment",), inventory=True),
     keeps=("TxnID",),
     runs_after=("invoices", PURCHASE_ORDERS, RECEIPTS),

@@ -10,8 +10,10 @@ from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.journal_entries.pipeline import CUSTOMERS, SLUG, VENDORS, JournalEntryPipeline
 from chalicelib.transfers.kind import Operation, QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
@@ -21,10 +23,13 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    # The kind's sync: which of its transactions were deleted in QuickBooks.
+    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
     if not wanted.send:
-        return []
+        return steps
     pipeline = JournalEntryPipeline()
     return [
+        *steps,
         PlanStep(pipeline, depends_on=after),
         ReconcileStep(pipeline),
         # A journal entry's customers and vendors are matched, never created.
@@ -50,6 +55,8 @@ KIND = TransferKind(
     scope="all",  # the general ledger: only a user with every right
     qb=QB,
     operations=OPERATIONS,
+    followed=True,
+    sync_due=paid_sync_due(SLUG),
     steps=journal_entry_steps,
     keeps=("TxnID", "RefNumber", "TimeCreated"),
     preview=preview,

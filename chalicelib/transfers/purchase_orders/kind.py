@@ -10,8 +10,10 @@ from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.purchase_orders.pipeline import (
@@ -28,10 +30,13 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def purchase_order_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
+    # The kind's sync: which of its transactions were deleted in QuickBooks.
+    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
     if not wanted.send:
-        return []
+        return steps
     pipeline = PurchaseOrderPipeline()
     return [
+        *steps,
         PlanStep(pipeline, depends_on=after),
         ReconcileStep(pipeline),
         VendorStep(SLUG),
@@ -57,6 +62,8 @@ KIND = TransferKind(
     scope="purchases",
     qb=QB,
     operations=OPERATIONS,
+    followed=True,
+    sync_due=paid_sync_due(SLUG),
     steps=purchase_order_steps,
     requirements=Requirements(
         accounts=("po_income", "cost_of_goods_sold", "inventory_asset"), inventory=True

@@ -6,8 +6,10 @@ from chalicelib.domain.timesheet import TimesheetDocument
 from chalicelib.steps.base import Step
 from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
+from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.paid_dates import paid_sync_due
 from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.timesheets.people import PeopleStep
 from chalicelib.transfers.timesheets.pipeline import CUSTOMERS, ITEMS, PEOPLE, SLUG, TimesheetPipeline
@@ -21,10 +23,13 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 def timesheet_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
     """Plan, then the people (employees, vendors), customers and items, reconcile, and the adds."""
+    # The kind's sync: which of its transactions were deleted in QuickBooks.
+    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
     if not wanted.send:
-        return []
+        return steps
     pipeline = TimesheetPipeline()
     return [
+        *steps,
         PlanStep(pipeline, depends_on=after),
         PeopleStep(SLUG),
         # Lost answers are looked up by the resource's entity, so the people come first.
@@ -46,6 +51,8 @@ KIND = TransferKind(
     scope="payroll",
     qb=QB,
     operations=OPERATIONS,
+    followed=True,
+    sync_due=paid_sync_due(SLUG),
     steps=timesheet_steps,
     requirements=Requirements(accounts=("other_income",), time_tracking=True),
     keeps=("TxnID",),  # of each entry, on the transfer's qb_parts
