@@ -232,7 +232,22 @@ class UpdateStep:
                 changed.append(transfer)
             else:
                 transfer.sent_edit_sequence = None  # a Mod sent earlier never arrived
-                state["ready"][transfer_id] = [edit_sequence(ret) or "", self._line_ids(transfer, ret)]
+                ready = [edit_sequence(ret) or "", self._line_ids(transfer, ret)]
+                try:  # built once here, so a Mod QuickBooks would refuse fails alone, before any message
+                    self.pipeline.build_mod(
+                        ctx,
+                        transfer,
+                        transfer_id,
+                        txn_id=str(transfer.qb_txn_id),
+                        edit_sequence=ready[0],
+                        line_ids=ready[1],
+                    )
+                except ValueError as exc:
+                    mark_failed(transfer, _refused_error(str(exc)), at=ctx.now, conversation=ctx.generation)
+                    ctx.record_error(self.pipeline.slug, transfer)
+                    changed.append(transfer)
+                    continue
+                state["ready"][transfer_id] = ready
         self._save(ctx, changed)
 
     def _line_ids(self, transfer: Transfer, ret: etree._Element) -> list[str]:
@@ -465,6 +480,17 @@ class VoidStep:
 
     def remaining_messages(self, state: dict[str, Any]) -> int:
         return 0 if state.get("done") else 1 + bool(state.get("reading"))
+
+
+def _refused_error(reason: str) -> TransferError:
+    return TransferError(
+        code="document_refused",
+        message=reason,
+        explanation="QuickBooks would refuse this version as it is, so the update was not sent; QuickBooks keeps "
+        "the version it has.",
+        fix="Correct the document in the source application and send it again (the new version replaces this "
+        "one), or cancel the update.",
+    )
 
 
 def _deleted_error() -> TransferError:

@@ -284,3 +284,36 @@ def test_a_time_entry_deleted_in_quickbooks_is_noticed_and_a_void_deletes_the_re
     assert company.time_tracking() == []
     deletes = [r for r in company.requests_seen if "<TxnDelRq" in r]
     assert sum(r.count("<TxnDelRq") for r in deletes) == 2  # the two entries QuickBooks still had, once each
+
+
+def test_an_update_quickbooks_would_refuse_fails_alone(
+    client: Any, admin: Admin, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.transfers.invoices import pipeline
+
+    company = QuickBooksCompany.sample(customers_named=[organization(0)["name"], organization(1)["name"]])
+    (bad_id, bad), (good_id, good) = transferred_invoices(client, admin, setup, company, 2)
+    build = pipeline.build_invoice_mod
+
+    def refusing(request_id: str, spec: Any, **options: Any) -> Any:
+        # What the builder refuses (a value QuickBooks cannot take), for this one invoice.
+        if spec.ref_number == bad["number"]:
+            raise ValueError("line 1: an amount QuickBooks cannot take")
+        return build(request_id, spec, **options)
+
+    monkeypatch.setattr(pipeline, "build_invoice_mod", refusing)
+    admin.call("POST", "/api/transfers/invoices", updated(bad), 202)
+    admin.call("POST", "/api/transfers/invoices", updated(good), 202)
+
+    run(client, setup, company)
+
+    failed = admin.transfer(bad_id)
+    assert (failed["status"], failed["error"]["code"], failed["in_quickbooks"]) == (
+        "failed",
+        "document_refused",
+        True,
+    )
+    assert [d for d, _ in lines_of(company, bad["number"])] == [line["description"] for line in bad["lines"]]
+    assert admin.transfer(good_id)["version_in_quickbooks"] == 2
+    statuses = [c["status"] for c in admin.conversations(setup["connector"]["id"])]
+    assert statuses[0] == "Finished, but with errors on the following transfers: Invoice"
