@@ -232,22 +232,22 @@ class UpdateStep:
                 changed.append(transfer)
             else:
                 transfer.sent_edit_sequence = None  # a Mod sent earlier never arrived
-                ready = [edit_sequence(ret) or "", self._line_ids(transfer, ret)]
+                sequence, ids = edit_sequence(ret) or "", self._line_ids(transfer, ret)
                 try:  # built once here, so a Mod QuickBooks would refuse fails alone, before any message
                     self.pipeline.build_mod(
                         ctx,
                         transfer,
                         transfer_id,
                         txn_id=str(transfer.qb_txn_id),
-                        edit_sequence=ready[0],
-                        line_ids=ready[1],
+                        edit_sequence=sequence,
+                        line_ids=ids,
                     )
                 except ValueError as exc:
                     mark_failed(transfer, _refused_error(str(exc)), at=ctx.now, conversation=ctx.generation)
                     ctx.record_error(self.pipeline.slug, transfer)
                     changed.append(transfer)
                     continue
-                state["ready"][transfer_id] = ready
+                state["ready"][transfer_id] = [sequence, ids]
         self._save(ctx, changed)
 
     def _line_ids(self, transfer: Transfer, ret: etree._Element) -> list[str]:

@@ -291,9 +291,10 @@ def test_an_update_quickbooks_would_refuse_fails_alone(
 ) -> None:
     from chalicelib.transfers.invoices import pipeline
 
+    build = pipeline.build_invoice_mod  # type: ignore[attr-defined]  # the module's own import, replaced here
+
     company = QuickBooksCompany.sample(customers_named=[organization(0)["name"], organization(1)["name"]])
     (bad_id, bad), (good_id, good) = transferred_invoices(client, admin, setup, company, 2)
-    build = pipeline.build_invoice_mod
 
     def refusing(request_id: str, spec: Any, **options: Any) -> Any:
         # What the builder refuses (a value QuickBooks cannot take), for this one invoice.
