@@ -646,9 +646,8 @@ function transferRow(t) {
   if (failed) {
     actions.append(button("Requeue", guarded(() => transferAction(t, "requeue")), { "aria-label": `Requeue ${name}` }));
   }
-  // The API adds a document deleted in QuickBooks again from "transferred" (a failed update of it is cancelled
-  // first, which brings it back there).
-  if (t.deleted_in_quickbooks_at && t.status === "transferred") {
+  // A requeue adds a document deleted in QuickBooks anew (also when an update of it failed for that).
+  if (t.deleted_in_quickbooks_at && (t.status === "transferred" || failed)) {
     actions.append(button("Add to QuickBooks again", guarded(() => addAgain(t)),
       { "aria-label": `Add to QuickBooks again: ${name}` }));
   }

@@ -114,7 +114,8 @@ def requeue(store: QueueStore, transfer_id_: str, *, now: str, force: bool = Fal
     (added anew) only this way."""
     transfer = store.get(transfer_id_)
     previous_status, previous_updated = transfer.status, transfer.updated_at
-    if transfer.status == "transferred" and transfer.deleted_in_quickbooks_at:
+    if transfer.deleted_in_quickbooks_at and transfer.status in ("transferred", "failed", "needs_attention"):
+        # Deleted in QuickBooks (an update of it failed for that, or nothing was pending): added anew.
         _forget_quickbooks(transfer)
         transfer.record("queued", now, note="deleted in QuickBooks; requeued by an admin to be added again")
         _replace(store, transfer, previous_status, previous_updated)

@@ -318,3 +318,23 @@ def test_an_update_quickbooks_would_refuse_fails_alone(
     assert admin.transfer(good_id)["version_in_quickbooks"] == 2
     statuses = [c["status"] for c in admin.conversations(setup["connector"]["id"])]
     assert statuses[0] == "Finished, but with errors on the following transfers: Invoice"
+
+
+def test_a_failed_update_of_a_document_deleted_in_quickbooks_is_added_anew_on_requeue(
+    client: Any, admin: Admin, setup: dict[str, Any]
+) -> None:
+    company = QuickBooksCompany.sample(customers_named=[organization(0)["name"], organization(1)["name"]])
+    [(gone_id, gone)] = transferred_invoices(client, admin, setup, company, 1)
+    company.delete_transaction("Invoice", admin.transfer(gone_id)["qb_txn_id"])
+    admin.call("POST", "/api/transfers/invoices", updated(gone), 202)
+
+    run(client, setup, company)
+
+    failed = admin.transfer(gone_id)
+    assert failed["error"]["code"] == "deleted_in_quickbooks" and failed["deleted_in_quickbooks_at"]
+    assert company.find_invoices(ref_number=gone["number"]) == []
+    admin.call("POST", f"/api/transfers/{gone_id}/requeue", expect=200)
+    run(client, setup, company)
+    again = admin.transfer(gone_id)
+    assert (again["status"], again["in_quickbooks"], again["operation"]) == ("transferred", True, "add")
+    assert [d for d, _ in lines_of(company, gone["number"])] == ["changed", "added"]  # the newest version
