@@ -109,7 +109,7 @@ typecheck: venv ## mypy (strict)
 	$(PY) -m mypy --explicit-package-bases $(MYPY_TARGETS)
 
 pytest: setup ## the test suite only (PYTEST_ARGS=... passes options, PYTEST_WORKERS=0 runs serially)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 clean: ## remove caches and test artifacts (keeps .venv, node_modules and var/)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache tests/artifacts
