@@ -9,14 +9,12 @@ from chalicelib.domain.payables import BillDocument
 from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
-from chalicelib.transfers.bills.pipeline import CUSTOMERS, ITEMS, SLUG, VENDORS, BillPipeline
-from chalicelib.transfers.changes import change_steps
+from chalicelib.transfers.bills.pipeline import SLUG, BillPipeline
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
@@ -29,20 +27,10 @@ OPERATIONS: tuple[Operation, ...] = ("add", "update", "void")
 
 
 def bill_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    pipeline = BillPipeline()
-    steps: list[Step] = []
-    if wanted.send:
-        steps += [
-            PlanStep(pipeline, depends_on=after),
-            ReconcileStep(pipeline),
-            VendorStep(SLUG),
-            CustomerStep(SLUG),
-            ItemStep(SLUG),
-            SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
-            *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
-        ]
+    needs: list[Step] = [VendorStep(SLUG), CustomerStep(SLUG), ItemStep(SLUG)]
+    steps = document_steps(BillPipeline(), QB, OPERATIONS, after, needs) if wanted.send else []
     if wanted.sync:
-        steps += [PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING), DeletedStep(SLUG, QB.txn_type)]
+        steps += followed_steps(SLUG, QB, PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
     return steps
 
 

@@ -11,13 +11,11 @@ from chalicelib.qbxml.bills import build_bill_changes_query
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
 from chalicelib.transfers.bills.kind import BILL_SETTLING
-from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.drift import DeletedStep
-from chalicelib.transfers.expense_reports.pipeline import CUSTOMERS, SLUG, VENDORS, ExpenseReportPipeline
+from chalicelib.transfers.expense_reports.pipeline import SLUG, ExpenseReportPipeline
 from chalicelib.transfers.kind import Operation, QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
@@ -26,19 +24,10 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def expense_report_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    pipeline = ExpenseReportPipeline()
-    steps: list[Step] = []
-    if wanted.send:
-        steps += [
-            PlanStep(pipeline, depends_on=after),
-            ReconcileStep(pipeline),
-            VendorStep(SLUG),
-            CustomerStep(SLUG),
-            SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS)),
-            *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS)),
-        ]
+    needs: list[Step] = [VendorStep(SLUG), CustomerStep(SLUG)]
+    steps = document_steps(ExpenseReportPipeline(), QB, OPERATIONS, after, needs) if wanted.send else []
     if wanted.sync:
-        steps += [PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING), DeletedStep(SLUG, QB.txn_type)]
+        steps += followed_steps(SLUG, QB, PaidDateStep(SLUG, build_bill_changes_query, BILL_SETTLING))
     return steps
 
 

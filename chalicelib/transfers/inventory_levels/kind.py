@@ -6,12 +6,10 @@ from __future__ import annotations
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.purchasing import InventoryLevelsDocument
 from chalicelib.steps.base import Step
-from chalicelib.transfers.changes import change_steps
-from chalicelib.transfers.drift import DeletedStep
-from chalicelib.transfers.inventory_levels.pipeline import ON_HAND, SLUG, LevelsPipeline, OnHandStep
+from chalicelib.transfers.inventory_levels.pipeline import SLUG, LevelsPipeline, OnHandStep
 from chalicelib.transfers.inventory_levels.read import InventoryReadStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.po_receipts.pipeline import SLUG as RECEIPTS
 from chalicelib.transfers.purchase_orders.pipeline import SLUG as PURCHASE_ORDERS
 
@@ -23,19 +21,13 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def levels_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    steps: list[Step] = []
-    if wanted.send:
-        pipeline = LevelsPipeline()
-        steps += [
-            PlanStep(pipeline, depends_on=after),
-            ReconcileStep(pipeline),
-            OnHandStep(),
-            SendStep(pipeline, depends_on=(ON_HAND,)),
-            *change_steps(pipeline, QB, OPERATIONS, depends_on=(ON_HAND,)),
-        ]
+    steps = document_steps(LevelsPipeline(), QB, OPERATIONS, after, [OnHandStep()]) if wanted.send else []
     if wanted.sync:
-        steps.append(InventoryReadStep(depends_on=(*after, SEND) if wanted.send else after))
-        steps.append(DeletedStep(SLUG, QB.txn_type, own_mark=True))
+        # The on-hand read rides along after whatever this conversation sends, and the deletions check.
+        steps += [
+            InventoryReadStep(depends_on=(*after, SEND) if wanted.send else after),
+            *followed_steps(SLUG, QB),
+        ]
     return steps
 
 

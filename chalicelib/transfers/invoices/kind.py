@@ -5,15 +5,13 @@ from __future__ import annotations
 from chalicelib.domain.invoice import InvoiceDocument
 from chalicelib.qbxml.invoices import build_invoice_changes_query
 from chalicelib.steps.base import Step
-from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.drift import DeletedStep
-from chalicelib.transfers.invoices.pipeline import CUSTOMERS, ITEMS, SLUG, InvoicePipeline
+from chalicelib.transfers.invoices.pipeline import SLUG, InvoicePipeline
 from chalicelib.transfers.invoices.preview import preview_invoices
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import PaidDateStep, paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 
 QB = QbNames(add="InvoiceAdd", query="InvoiceQuery", mod="InvoiceMod", void="TxnVoid")
 OPERATIONS: tuple[Operation, ...] = ("add", "update", "void")
@@ -21,19 +19,10 @@ OPERATIONS: tuple[Operation, ...] = ("add", "update", "void")
 
 def invoice_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
     """Sending (plan, reconcile, customers, items, add) waits for ``after`` (the company check)."""
-    pipeline = InvoicePipeline()
-    steps: list[Step] = []
-    if wanted.send:
-        steps += [
-            PlanStep(pipeline, depends_on=after),
-            ReconcileStep(pipeline),
-            CustomerStep(SLUG),
-            ItemStep(SLUG),
-            SendStep(pipeline, depends_on=(CUSTOMERS, ITEMS)),
-            *change_steps(pipeline, QB, OPERATIONS, depends_on=(CUSTOMERS, ITEMS)),
-        ]
+    needs: list[Step] = [CustomerStep(SLUG), ItemStep(SLUG)]
+    steps = document_steps(InvoicePipeline(), QB, OPERATIONS, after, needs) if wanted.send else []
     if wanted.sync:
-        steps += [PaidDateStep(SLUG, build_invoice_changes_query, SETTLING), DeletedStep(SLUG, QB.txn_type)]
+        steps += followed_steps(SLUG, QB, PaidDateStep(SLUG, build_invoice_changes_query, SETTLING))
     return steps
 
 

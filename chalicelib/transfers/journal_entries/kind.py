@@ -8,13 +8,11 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.payables import JournalEntryDocument
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
-from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.drift import DeletedStep
-from chalicelib.transfers.journal_entries.pipeline import CUSTOMERS, SLUG, VENDORS, JournalEntryPipeline
+from chalicelib.transfers.journal_entries.pipeline import SLUG, JournalEntryPipeline
 from chalicelib.transfers.kind import Operation, QbNames, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.vendors import VendorStep
 
@@ -23,21 +21,12 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def journal_entry_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    # The kind's sync: which of its transactions were deleted in QuickBooks.
-    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
-    if not wanted.send:
-        return steps
-    pipeline = JournalEntryPipeline()
-    return [
-        *steps,
-        PlanStep(pipeline, depends_on=after),
-        ReconcileStep(pipeline),
+    steps = followed_steps(SLUG, QB) if wanted.sync else []
+    if wanted.send:
         # A journal entry's customers and vendors are matched, never created.
-        CustomerStep(SLUG, creates=False),
-        VendorStep(SLUG, creates=False),
-        SendStep(pipeline, depends_on=(CUSTOMERS, VENDORS)),
-        *change_steps(pipeline, QB, OPERATIONS, depends_on=(CUSTOMERS, VENDORS)),
-    ]
+        needs: list[Step] = [CustomerStep(SLUG, creates=False), VendorStep(SLUG, creates=False)]
+        steps += document_steps(JournalEntryPipeline(), QB, OPERATIONS, after, needs)
+    return steps
 
 
 def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:

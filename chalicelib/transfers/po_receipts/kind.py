@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from chalicelib.domain.purchasing import PoReceiptDocument
 from chalicelib.steps.base import Step
-from chalicelib.transfers.changes import change_steps
-from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
-from chalicelib.transfers.po_receipts.pipeline import LINES, SLUG, LinesStep, ReceiptPipeline
+from chalicelib.transfers.po_receipts.pipeline import SLUG, LinesStep, ReceiptPipeline
 from chalicelib.transfers.purchase_orders.pipeline import SLUG as PURCHASE_ORDERS
 
 QB = QbNames(add="ItemReceiptAdd", query="ItemReceiptQuery", void="TxnVoid")
@@ -18,19 +16,10 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def receipt_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    # The kind's sync: which of its transactions were deleted in QuickBooks.
-    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
-    if not wanted.send:
-        return steps
-    pipeline = ReceiptPipeline()
-    return [
-        *steps,
-        PlanStep(pipeline, depends_on=after),
-        ReconcileStep(pipeline),
-        LinesStep(),
-        SendStep(pipeline, depends_on=(LINES,)),
-        *change_steps(pipeline, QB, OPERATIONS, depends_on=(LINES,)),
-    ]
+    steps = followed_steps(SLUG, QB) if wanted.sync else []
+    if wanted.send:
+        steps += document_steps(ReceiptPipeline(), QB, OPERATIONS, after, [LinesStep()])
+    return steps
 
 
 KIND = TransferKind(

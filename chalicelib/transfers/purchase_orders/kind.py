@@ -8,19 +8,14 @@ from chalicelib.domain.connector import Connector
 from chalicelib.domain.purchasing import PurchaseOrderDocument
 from chalicelib.steps.base import Step
 from chalicelib.steps.ports import TransferPorts
-from chalicelib.transfers.changes import change_steps
 from chalicelib.transfers.customers import CustomerStep
-from chalicelib.transfers.drift import DeletedStep
 from chalicelib.transfers.items import ItemStep
 from chalicelib.transfers.kind import Operation, QbNames, Requirements, StepsWanted, TransferKind
+from chalicelib.transfers.kind_steps import document_steps, followed_steps
 from chalicelib.transfers.paid_dates import paid_sync_due
-from chalicelib.transfers.pipeline import PlanStep, ReconcileStep, SendStep
 from chalicelib.transfers.preview import Preview, preview_pipeline
 from chalicelib.transfers.purchase_orders.pipeline import (
-    CUSTOMERS,
-    ITEMS,
     SLUG,
-    VENDORS,
     PurchaseOrderPipeline,
 )
 from chalicelib.transfers.vendors import VendorStep
@@ -30,21 +25,11 @@ OPERATIONS: tuple[Operation, ...] = ("add", "void")
 
 
 def purchase_order_steps(wanted: StepsWanted, after: tuple[str, ...]) -> list[Step]:
-    # The kind's sync: which of its transactions were deleted in QuickBooks.
-    steps: list[Step] = [DeletedStep(SLUG, QB.txn_type, own_mark=True)] if wanted.sync else []
-    if not wanted.send:
-        return steps
-    pipeline = PurchaseOrderPipeline()
-    return [
-        *steps,
-        PlanStep(pipeline, depends_on=after),
-        ReconcileStep(pipeline),
-        VendorStep(SLUG),
-        CustomerStep(SLUG),
-        ItemStep(SLUG),
-        SendStep(pipeline, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
-        *change_steps(pipeline, QB, OPERATIONS, depends_on=(VENDORS, CUSTOMERS, ITEMS)),
-    ]
+    steps = followed_steps(SLUG, QB) if wanted.sync else []
+    if wanted.send:
+        needs: list[Step] = [VendorStep(SLUG), CustomerStep(SLUG), ItemStep(SLUG)]
+        steps += document_steps(PurchaseOrderPipeline(), QB, OPERATIONS, after, needs)
+    return steps
 
 
 def preview(connector: Connector, ports: TransferPorts, lists: Any, *, now: str) -> Preview:
