@@ -196,6 +196,11 @@ def _tally(calls: list[CallRecord]) -> dict[str, Any]:
     return _counted(requests, items)
 
 
+def _app_cpu_ms(calls: list[CallRecord]) -> float:
+    """handler - moto of these calls (0 for none): the app's own CPU."""
+    return round(sum(c.handler_cpu_ms - c.moto_cpu_ms for c in calls), 1)
+
+
 def _phase_tally(probe: Probe, phases: list[str]) -> dict[str, Any]:
     """DynamoDB requests and batch items of whole phases (recorded calls and anything outside them)."""
     return _counted(*probe.dynamodb(phases))
@@ -513,6 +518,9 @@ class TransferBenchmark(ABC):
                     "dynamodb": _tally(t.calls),
                     "route_cpu_ms": round(sum(c.route_cpu_ms for c in t.calls), 1),
                     "moto_cpu_ms": round(sum(c.moto_cpu_ms for c in t.calls), 1),
+                    # The app's own CPU (handler - moto) of the callback that sent it and the one that answered.
+                    "send_cpu_ms": _app_cpu_ms(t.calls[:1]),
+                    "receive_cpu_ms": _app_cpu_ms(t.calls[1:2]),
                 }
                 for t in trips
             ],
@@ -624,6 +632,7 @@ class TransferBenchmark(ABC):
                 "request B",
                 "response B",
                 "DDB req",
+                "app CPU ms send / receive",
                 "DDB operations (send + receive callbacks)",
                 "items in batches",
                 "qbXML request types",
@@ -636,6 +645,7 @@ class TransferBenchmark(ABC):
                     t["request_bytes"],
                     t["response_bytes"],
                     t["dynamodb"]["requests"],
+                    f"{t['send_cpu_ms']:.0f} / {t['receive_cpu_ms']:.0f}",
                     operations(t["dynamodb"]["by_operation"]) or "-",
                     operations(t["dynamodb"]["batch_items"]) or "-",
                     ", ".join(

@@ -6,7 +6,7 @@ A pure function of (state, QuickBooks' response) -> (new state, next request, pr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -50,7 +50,9 @@ class ConversationState:
     last_seen: str = ""  # the last callback this conversation got, for the message if it ends early
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: the fields are JSON-safe already and the store serializes the result at once
+        # (``asdict`` copied every step's state, thousands of entries, on every callback).
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConversationState:
@@ -128,11 +130,17 @@ class ConversationEngine:
         for step in self._open_steps():
             if full or not step.is_ready(self.state.steps):
                 continue
-            try:
-                requests = step.requests(self.ctx, self._step_state(step.key))
-            except ValueError as exc:  # lxml refuses text XML cannot carry
-                raise UnrenderableRequest(f"the {step.key} step could not build its request: {exc}") from exc
-            for tag, element in requests:
+            # A step may build its requests lazily: taking them stops where the message is full.
+            requests = iter(step.requests(self.ctx, self._step_state(step.key)))
+            while True:
+                try:
+                    tag, element = next(requests)
+                except StopIteration:
+                    break
+                except ValueError as exc:  # lxml refuses text XML cannot carry
+                    raise UnrenderableRequest(
+                        f"the {step.key} step could not build its request: {exc}"
+                    ) from exc
                 request_id = f"{step.key}{_SEPARATOR}{tag}"
                 element.set("requestID", request_id)
                 element_size = len(etree.tostring(element))

@@ -8,6 +8,7 @@ again next time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,8 +94,9 @@ class Step(Protocol):
     def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
         """Work that needs no QuickBooks round trip (decide what to create, evaluate checks). Idempotent."""
 
-    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
-        """The requests this step wants in the next message, as (local tag, element without requestID)."""
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> Iterable[tuple[str, etree._Element]]:
+        """The requests this step wants in the next message, as (local tag, element without requestID), in
+        order; the engine takes them until the message is full (a generator builds no more than that)."""
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
         """The requests under ``tags`` are in the message about to leave (persist what must precede it)."""

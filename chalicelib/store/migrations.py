@@ -19,7 +19,7 @@ from chalicelib.domain.conversation import Conversation, legacy_conversation_id
 from chalicelib.errors import ConcurrentUpdate
 from chalicelib.store.conversations import ConversationRepository
 from chalicelib.store.dynamodb import plain, strip_keys
-from chalicelib.store.transfers import TransferRepository, _transfer
+from chalicelib.store.transfers import TransferRepository, _transfer, is_packed
 
 LEGACY_PREFIX = "TICKET#"
 
@@ -175,8 +175,8 @@ def migrate_transfer_indexes(table: Any, followed_kinds: set[str]) -> Counter[st
     done: Counter[str] = Counter()
     transfers = TransferRepository(table)
     for raw in _scan(table):
-        if raw.get("SK") != "TRANSFER" or ("followed" in raw and not _legacy_index(raw)):
-            continue
+        if raw.get("SK") != "TRANSFER" or is_packed(raw) or ("followed" in raw and not _legacy_index(raw)):
+            continue  # written by a version that had the kinds' indexes
         transfer = _transfer(raw)
         if "followed" not in raw:
             transfer.followed = transfer.kind in followed_kinds

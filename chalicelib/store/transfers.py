@@ -37,14 +37,22 @@ def sync_partition(connector_id: str, kind: str) -> str:
     return f"SYNC#{connector_id}#{kind}"
 
 
+# The attributes a transfer item keeps beside ``data``: what expressions name (the list's filters, ``replace``'s
+# condition). Everything else travels in ``data`` as one JSON text: exact decimals, no float conversion, and
+# one attribute to (de)serialize instead of one per field, list entry and history entry (which made a
+# thousand transfers cost a callback most of its CPU in boto3's conversions).
+_TOP_LEVEL = ("connector_id", "kind", "status", "updated_at")
+PACKED = "data"
+
+
 def _item(transfer: Transfer) -> dict[str, Any]:
+    dumped = transfer.model_dump(mode="json", exclude_none=True)
     item: dict[str, Any] = {
         **_key(transfer.id),
         "GSI2PK": "TRANSFERS",
         "GSI2SK": f"{transfer.enqueued_at}#{transfer.id}",
-        # The document travels as JSON text: exact decimals, no float conversion, one attribute.
-        **transfer.model_dump(exclude_none=True, exclude={"document"}),
-        "document": json.dumps(transfer.document, separators=(",", ":")),
+        **{name: dumped[name] for name in _TOP_LEVEL},
+        PACKED: json.dumps(dumped, separators=(",", ":")),
     }
     if transfer.status in PENDING_STATUSES:
         item["GSI1PK"] = queue_partition(transfer.connector_id, transfer.kind)
@@ -56,7 +64,15 @@ def _item(transfer: Transfer) -> dict[str, Any]:
     return item
 
 
+def is_packed(item: dict[str, Any]) -> bool:
+    """Whether a stored transfer item has this version's shape (earlier ones kept each field apart)."""
+    return PACKED in item
+
+
 def _transfer(item: dict[str, Any]) -> Transfer:
+    if is_packed(item):
+        return Transfer.model_validate_json(str(item[PACKED]))
+    # An item written before transfers were packed: every field an attribute, the document as JSON text.
     raw = plain(item)
     data = strip_keys(raw)
     if "version" in raw:  # the document's version (the store's own items use the name for locking)

@@ -15,6 +15,7 @@ QuickBooks does not have.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -38,6 +39,8 @@ from chalicelib.transfers.outcomes import (
 RETRIES_PER_CONVERSATION = 1
 SENDABLE = frozenset({"queued", "failed"})
 _OPEN = ("ready", "retry", "sent")
+# Transfers read ahead of building their requests: one BatchGetItem (100 keys) at a time.
+READ_AHEAD = 100
 
 
 @dataclass(frozen=True)
@@ -400,6 +403,19 @@ class SendStep:
         self.key = f"{pipeline.slug}.add"
         self._plan = f"{pipeline.slug}.plan"
         self.depends_on = (self._plan, f"{pipeline.slug}.reconcile", *depends_on)
+        # Per callback (steps are made anew for each): each transfer's part tags, and whether the transfers of
+        # the message being answered were read. A thousand answers then cost a thousand lookups, not a
+        # thousand passes over every tag of the conversation.
+        self._tags: dict[str, list[str]] | None = None
+        self._message_read = False
+
+    def _tags_of(self, ctx: StepContext, transfer_id: str) -> list[str]:
+        """The part tags of a planned transfer (they are fixed once planned; only their statuses change)."""
+        if self._tags is None:
+            self._tags = {}
+            for tag in ctx.states[self._plan]["st"]:
+                self._tags.setdefault(split_tag(tag)[0], []).append(tag)
+        return self._tags.get(transfer_id, [])
 
     def is_ready(self, states: dict[str, dict[str, Any]]) -> bool:
         return all(states.get(key, {}).get("done") for key in self.depends_on)
@@ -437,7 +453,7 @@ class SendStep:
             except DocumentWaits as exc:
                 # A configuration issue found only now (what QuickBooks has): it waits, no attempt counted.
                 requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=f"waiting: {exc}")
-                self._set_open_parts(st, transfer_id, "waiting")
+                self._set_open_parts(ctx, transfer_id, "waiting")
                 changed[transfer_id] = transfer
                 continue
             if error is None:
@@ -447,10 +463,10 @@ class SendStep:
                 requeue_quietly(
                     transfer, at=ctx.now, conversation=ctx.generation, note=f"waiting: {error.message}"
                 )
-                self._set_open_parts(st, transfer_id, "waiting")
+                self._set_open_parts(ctx, transfer_id, "waiting")
             else:
                 mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
-                self._set_open_parts(st, transfer_id, "failed")
+                self._set_open_parts(ctx, transfer_id, "failed")
                 ctx.record_error(self.pipeline.slug, transfer)
             changed[transfer_id] = transfer
         ports.save(changed.values())
@@ -476,28 +492,27 @@ class SendStep:
                 )
         return None
 
-    @staticmethod
-    def _set_open_parts(st: dict[str, str], transfer_id: str, status: str) -> None:
-        for tag, current in st.items():
-            if split_tag(tag)[0] == transfer_id and current in ("ready", "retry", "waiting"):
+    def _set_open_parts(self, ctx: StepContext, transfer_id: str, status: str) -> None:
+        st = ctx.states[self._plan]["st"]
+        for tag in self._tags_of(ctx, transfer_id):
+            if st[tag] in ("ready", "retry", "waiting"):
                 st[tag] = status
 
-    def requests(self, ctx: StepContext, state: dict[str, Any]) -> list[tuple[str, etree._Element]]:
+    def requests(self, ctx: StepContext, state: dict[str, Any]) -> Iterator[tuple[str, etree._Element]]:
+        """Built one at a time, as the engine takes them: what does not fit this message is neither read nor
+        built (it is asked for again next time). Transfers are read a batch ahead (one request per 100)."""
         st = ctx.states[self._plan]["st"]
-        planned = self._load(
-            ctx, {split_tag(tag)[0] for tag, status in st.items() if status in ("ready", "retry")}
-        )
-        built = []
+        ready = [tag for tag, status in st.items() if status in ("ready", "retry")]
         parts: dict[str, list[Part]] = {}
-        for tag, status in st.items():
-            if status not in ("ready", "retry"):
-                continue
-            transfer_id, index = split_tag(tag)
-            transfer = planned[transfer_id]
-            if transfer_id not in parts:
-                parts[transfer_id] = self.pipeline.parts(transfer)
-            built.append((tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][index], tag)))
-        return built
+        for start in range(0, len(ready), READ_AHEAD):
+            chunk = ready[start : start + READ_AHEAD]
+            planned = self._load(ctx, {split_tag(tag)[0] for tag in chunk})
+            for tag in chunk:
+                transfer_id, index = split_tag(tag)
+                transfer = planned[transfer_id]
+                if transfer_id not in parts:
+                    parts[transfer_id] = self.pipeline.parts(transfer)
+                yield tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][index], tag)
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
         ports = ctx.ports
@@ -527,9 +542,11 @@ class SendStep:
         assert ports is not None
         st = ctx.states[self._plan]["st"]
         transfer_id, index = split_tag(tag)
-        # One read for every transfer of the message being answered (cached for the rest of the callback).
-        sending = {split_tag(t)[0] for t, s in st.items() if s == "sent"}
-        transfer = ports.planned(sending | {transfer_id})[transfer_id]
+        if not self._message_read:
+            # One read for every transfer of the message being answered (cached for the rest of the callback).
+            ports.planned({split_tag(t)[0] for t, s in st.items() if s == "sent"})
+            self._message_read = True
+        transfer = ports.planned([transfer_id])[transfer_id]
         key = self.pipeline.parts(transfer)[index].key
         outcomes = state.setdefault("outcomes", {})
         retries = state.setdefault("retries", {})
@@ -560,7 +577,7 @@ class SendStep:
             outcomes.setdefault(transfer_id, {}).setdefault(
                 "error", error_from_status(response.status_code, response.status_message).model_dump()
             )
-        if not any(split_tag(t)[0] == transfer_id and s == "sent" for t, s in st.items()):
+        if all(st[t] != "sent" for t in self._tags_of(ctx, transfer_id)):
             self._settle(ctx, transfer, outcomes.pop(transfer_id, {}))
             ports.save_later(transfer)
         state["done"] = not any(s in _OPEN for s in st.values())
@@ -568,7 +585,7 @@ class SendStep:
     def _settle(self, ctx: StepContext, transfer: Transfer, outcome: dict[str, Any]) -> None:
         """Every part of ``transfer`` in this message is answered: what the transfer is now."""
         st = ctx.states[self._plan]["st"]
-        if any(split_tag(t)[0] == transfer.id and s == "lost" for t, s in st.items()):
+        if any(st[t] == "lost" for t in self._tags_of(ctx, transfer.id)):
             # A part's answer was lost: it may be in QuickBooks. The transfer stays in flight (with the parts
             # known to be in), and the next conversation asks QuickBooks before sending anything again.
             return
@@ -593,7 +610,7 @@ class SendStep:
                 at=ctx.now,
                 conversation=ctx.generation,
             )
-            self._set_open_parts(st, transfer.id, "failed")
+            self._set_open_parts(ctx, transfer.id, "failed")
             ctx.record_error(self.pipeline.slug, transfer)
         elif "retry" in outcome:
             requeue_quietly(transfer, at=ctx.now, conversation=ctx.generation, note=outcome["retry"])
@@ -604,7 +621,7 @@ class SendStep:
         st = ctx.states[self._plan]["st"]
         st[tag] = "lost"
         transfer_id, _ = split_tag(tag)
-        mine = [s for t, s in st.items() if split_tag(t)[0] == transfer_id]
+        mine = [st[t] for t in self._tags_of(ctx, transfer_id)]
         if "sent" not in mine and "transferred" in mine:
             # Other parts of it did get in: keep their TxnIDs, so only the lost ones are asked about.
             ports = ctx.ports
