@@ -53,8 +53,10 @@ def children_named(element: etree._Element, name: str) -> list[etree._Element]:
 
 def child_named(element: etree._Element, name: str) -> etree._Element | None:
     """The first child element of ``element`` whose local name is ``name``, or None."""
-    found = children_named(element, name)
-    return found[0] if found else None
+    for child in element:
+        if isinstance(child.tag, str) and local_name(child) == name:
+            return child
+    return None
 
 
 def child_text(element: etree._Element, name: str) -> str | None:

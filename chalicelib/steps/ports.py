@@ -16,7 +16,7 @@ FOLLOWED_WINDOW = timedelta(days=365)
 
 
 class TransferStore(Protocol):
-    def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]: ...
+    def pending_ids(self, connector_id: str, kind: str, *, limit: int) -> list[str]: ...
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]: ...
 
@@ -62,23 +62,24 @@ class TransferPorts:
     max_per_conversation: int = 500
     inventory: InventorySink | None = None  # None where nothing reads inventory (previews)
     dry_run: bool = False  # the preview: plan and build, write nothing
-    _pending: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)
+    _pending: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _followed: dict[str, dict[str, Transfer]] = field(default_factory=dict, repr=False)
     _loaded: dict[str, Transfer] = field(default_factory=dict, repr=False)
     _connector_fields: dict[str, Any] = field(default_factory=dict, repr=False)
     _mappings: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _dirty: dict[str, Transfer] = field(default_factory=dict, repr=False)
 
-    def pending(self, kind: str) -> dict[str, Transfer]:
-        """The connector's pending transfers of ``kind`` by id, from the queue index (read once per callback).
+    def pending_ids(self, kind: str) -> list[str]:
+        """The ids of the connector's pending transfers of ``kind``, oldest first, from the queue index (read
+        once per callback).
 
-        The index is eventually consistent: it is how a conversation *finds* its work. Once planned, the
-        transfers are read by id with ``planned`` (consistent), so a status written in an earlier callback is
-        never read stale.
+        The index is eventually consistent: it is how a conversation *finds* its work. The transfers
+        themselves are read by id with ``planned`` (consistent), so a status written in an earlier callback is
+        never read stale; the index gives ids only, so nothing is read and converted twice.
         """
         if kind not in self._pending:
-            found = self.transfers.pending(self.connector_id, kind, limit=self.max_per_conversation * 2)
-            self._pending[kind] = {t.id: t for t in found}
+            limit = self.max_per_conversation * 2
+            self._pending[kind] = self.transfers.pending_ids(self.connector_id, kind, limit=limit)
         return self._pending[kind]
 
     def planned(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:

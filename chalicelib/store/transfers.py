@@ -19,6 +19,7 @@ from chalicelib.store.dynamodb import (
     plain,
     strip_keys,
 )
+from chalicelib.store.wire import FlatItem, WireTable
 
 _INDEX_KEYS = ("GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
 
@@ -45,9 +46,9 @@ _TOP_LEVEL = ("connector_id", "kind", "status", "updated_at")
 PACKED = "data"
 
 
-def _item(transfer: Transfer) -> dict[str, Any]:
+def _item(transfer: Transfer) -> FlatItem:
     dumped = transfer.model_dump(mode="json", exclude_none=True)
-    item: dict[str, Any] = {
+    item: FlatItem = {
         **_key(transfer.id),
         "GSI2PK": "TRANSFERS",
         "GSI2SK": f"{transfer.enqueued_at}#{transfer.id}",
@@ -92,6 +93,7 @@ class TransferPage:
 class TransferRepository:
     def __init__(self, table: Any) -> None:
         self._table = table
+        self._wire = WireTable(table)  # transfers are read and written by the hundred: no conversion layer
 
     def create(self, transfer: Transfer) -> bool:
         """Store a new transfer; False (nothing written) if one with the same id exists."""
@@ -117,10 +119,19 @@ class TransferRepository:
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
         """The transfers with these ids (strongly consistent; 100 per request)."""
-        found = (
-            _transfer(raw) for raw in batch_get(self._table, [_key(i) for i in dict.fromkeys(transfer_ids)])
-        )
-        return {transfer.id: transfer for transfer in found}
+        keys: list[FlatItem] = [{**_key(i)} for i in dict.fromkeys(transfer_ids)]
+        found: dict[str, Transfer] = {}
+        earlier: list[dict[str, str]] = []
+        for raw in self._wire.get_many(keys, attributes=("PK", PACKED)):
+            if is_packed(raw):
+                transfer = _transfer(raw)
+                found[transfer.id] = transfer
+            else:  # stored in the earlier shape: read whole
+                earlier.append({"PK": str(raw["PK"]), "SK": "TRANSFER"})
+        for raw in batch_get(self._table, earlier):
+            transfer = _transfer(raw)
+            found[transfer.id] = transfer
+        return found
 
     def replace(self, transfer: Transfer, *, expected_status: str, expected_updated_at: str) -> None:
         """Write ``transfer`` if the stored one is unchanged since it was read (status and time)."""
@@ -162,12 +173,13 @@ class TransferRepository:
         A transfer whose history gains its first entry of a conversation is also listed under that
         conversation (one small item, in the same batches), so ``for_conversation`` finds it.
         """
-        with self._table.batch_writer() as batch:
-            for transfer in transfers:
-                batch.put_item(Item=_item(transfer))
-                link = _conversation_link(transfer)
-                if link is not None:
-                    batch.put_item(Item=link)
+        items: list[FlatItem] = []
+        for transfer in transfers:
+            items.append(_item(transfer))
+            link = _conversation_link(transfer)
+            if link is not None:
+                items.append(link)
+        self._wire.put_many(items)
 
     def for_conversation(
         self, conversation_id: str, *, limit: int, cursor: str | None = None
@@ -195,19 +207,31 @@ class TransferRepository:
         """Transferred documents of ``kind`` a sync follows, changed since ``since``, oldest change first."""
         return self._index(sync_partition(connector_id, kind), limit=limit, since=since)
 
+    def pending_ids(self, connector_id: str, kind: str, *, limit: int) -> list[str]:
+        """The ids of ``pending``, in the same order: what a conversation then reads by id (consistently)."""
+        items = self._index_items(queue_partition(connector_id, kind), limit=limit, keys_only=True)
+        return [str(item["PK"]).removeprefix("TRANSFER#") for item in items]
+
     def has_pending(self, connector_id: str, kind: str) -> bool:
-        return bool(self._index(queue_partition(connector_id, kind), limit=1))
+        return bool(self._index_items(queue_partition(connector_id, kind), limit=1, keys_only=True))
 
     def has_followed(self, connector_id: str, kind: str) -> bool:
-        return bool(self._index(sync_partition(connector_id, kind), limit=1))
+        return bool(self._index_items(sync_partition(connector_id, kind), limit=1, keys_only=True))
 
     def _index(self, partition: str, *, limit: int, since: str | None = None) -> list[Transfer]:
+        return [_transfer(i) for i in self._index_items(partition, limit=limit, since=since)]
+
+    def _index_items(
+        self, partition: str, *, limit: int, since: str | None = None, keys_only: bool = False
+    ) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk" + (" AND GSI1SK >= :since" if since else ""),
             "ExpressionAttributeValues": {":pk": partition, **({":since": since} if since else {})},
             "Limit": limit,
         }
+        if keys_only:
+            kwargs["ProjectionExpression"] = "PK"
         items: list[dict[str, Any]] = []
         while len(items) < limit:
             page = self._table.query(**kwargs)
@@ -216,7 +240,7 @@ class TransferRepository:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
             kwargs["Limit"] = limit - len(items)
-        return [_transfer(i) for i in items[:limit]]
+        return items[:limit]
 
     def list(
         self,
@@ -270,7 +294,7 @@ class TransferRepository:
 CONVERSATION_LINK_SECONDS = 90 * 86400
 
 
-def _conversation_link(transfer: Transfer) -> dict[str, Any] | None:
+def _conversation_link(transfer: Transfer) -> FlatItem | None:
     """The item listing ``transfer`` under the conversation of its newest history entry, when that entry is
     the first of that conversation (later entries of the same conversation need no second write)."""
     history = transfer.history

@@ -168,7 +168,7 @@ class PlanStep:
             return
         # The queue index (eventually consistent) only says which transfers to look at; their status and body
         # come from a consistent read by id, so a transfer sent a moment ago is never planned again.
-        found = [t.id for t in ports.pending(slug).values()][: ports.max_per_conversation]
+        found = ports.pending_ids(slug)[: ports.max_per_conversation]
         current = ports.planned(found)
         candidates = [
             current[i] for i in found if i in current and current[i].status in SENDABLE | {"in_flight"}
@@ -408,6 +408,7 @@ class SendStep:
         # thousand passes over every tag of the conversation.
         self._tags: dict[str, list[str]] | None = None
         self._message_read = False
+        self._answered: dict[str, str] | None = None  # the tags' statuses, when answers came in
 
     def _tags_of(self, ctx: StepContext, transfer_id: str) -> list[str]:
         """The part tags of a planned transfer (they are fixed once planned; only their statuses change)."""
@@ -580,7 +581,7 @@ class SendStep:
         if all(st[t] != "sent" for t in self._tags_of(ctx, transfer_id)):
             self._settle(ctx, transfer, outcomes.pop(transfer_id, {}))
             ports.save_later(transfer)
-        state["done"] = not any(s in _OPEN for s in st.values())
+        self._answered = st  # whether anything is left open: counted once, in is_done
 
     def _settle(self, ctx: StepContext, transfer: Transfer, outcome: dict[str, Any]) -> None:
         """Every part of ``transfer`` in this message is answered: what the transfer is now."""
@@ -628,9 +629,13 @@ class SendStep:
             assert ports is not None
             state.get("outcomes", {}).pop(transfer_id, None)
             ports.save_later(ports.planned([transfer_id])[transfer_id])
-        state["done"] = not any(s in _OPEN for s in st.values())
+        self._answered = st  # whether anything is left open: counted once, in is_done
 
     def is_done(self, state: dict[str, Any]) -> bool:
+        if self._answered is not None:
+            # Answers (or their loss) came in this callback: one pass after all of them, not one per answer.
+            state["done"] = not any(s in _OPEN for s in self._answered.values())
+            self._answered = None
         return bool(state.get("done"))
 
     def remaining_messages(self, state: dict[str, Any]) -> int:

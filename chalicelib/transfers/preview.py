@@ -71,7 +71,7 @@ def failing_now(ports: TransferPorts, slug: str, planned: list[str]) -> list[dic
     """The kind's transfers that failed and will not be sent as they are."""
     return [
         {"id": t.id, "error": t.error.model_dump() if t.error else None}
-        for t in ports.planned(ports.pending(slug)).values()
+        for t in ports.planned(ports.pending_ids(slug)).values()
         if t.status in ("failed", "needs_attention") and t.id not in planned
     ]
 

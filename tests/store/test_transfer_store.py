@@ -52,6 +52,8 @@ def test_a_transfer_is_read_back_as_it_was_written(store: Store, table: Any) -> 
 def test_filters_and_indexes_work_on_packed_items(store: Store) -> None:
     store.transfers.save_many([_transfer("t1"), _transfer("t2", "transferred"), _transfer("t3", "failed")])
     assert [t.id for t in store.transfers.pending("c1", "invoices", limit=10)] == ["t1", "t3"]
+    assert store.transfers.pending_ids("c1", "invoices", limit=10) == ["t1", "t3"]
+    assert store.transfers.pending_ids("c1", "invoices", limit=1) == ["t1"]
     assert [t.id for t in store.transfers.list(status="transferred").transfers] == ["t2"]
     assert [t.id for t in store.transfers.list(connector_id="c2").transfers] == []
 
@@ -89,6 +91,10 @@ def test_an_item_of_the_earlier_shape_is_read_and_packed_when_written_again(stor
     )
     assert found.history[0].conversation == "conv-1"
     assert [t.id for t in store.transfers.pending("c1", "invoices", limit=10)] == ["old"]
+    assert store.transfers.pending_ids("c1", "invoices", limit=10) == ["old"]
+    store.transfers.create(_transfer("new"))
+    # Read by id beside a packed one (a conversation's batch reads may meet both shapes).
+    assert store.transfers.get_many(["new", "old", "missing"]) == {"new": _transfer("new"), "old": found}
     store.transfers.save_many([found])
     item = table.get_item(Key={"PK": "TRANSFER#old", "SK": "TRANSFER"})["Item"]
     assert PACKED in item and "history" not in item

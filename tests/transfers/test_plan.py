@@ -41,8 +41,8 @@ class StaleIndex:
     def __init__(self, current: list[Transfer]) -> None:
         self.current = {t.id: t for t in current}
 
-    def pending(self, connector_id: str, kind: str, *, limit: int) -> list[Transfer]:
-        return [t.model_copy(update={"status": "queued"}) for t in self.current.values()]
+    def pending_ids(self, connector_id: str, kind: str, *, limit: int) -> list[str]:
+        return list(self.current)  # whatever their status in the table
 
     def get_many(self, transfer_ids: Iterable[str]) -> dict[str, Transfer]:
         return {i: self.current[i] for i in transfer_ids if i in self.current}
