@@ -121,6 +121,7 @@ class ConversationEngine:
         if self.state.outstanding:
             # A second sendRequestXML without a receiveResponseXML: the answer to the last message was lost.
             self._lose_outstanding()
+        self.ctx.message_slots = max_requests
         self._advance()
         chosen: list[etree._Element] = []
         outstanding: dict[str, str] = {}

@@ -57,6 +57,9 @@ class StepContext:
         default_factory=dict
     )  # every step's state, read-only for others
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sent / ok / failed
+    # While the engine builds a message: the most requests it may carry (0 otherwise). Steps that check what
+    # they send just before sending it check that much.
+    message_slots: int = 0
 
     def add_configuration_issue(self, code: str, message: str, fix: str) -> None:
         if all(i.code != code or i.message != message for i in self.configuration_issues):

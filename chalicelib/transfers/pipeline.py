@@ -409,6 +409,7 @@ class SendStep:
         self._tags: dict[str, list[str]] | None = None
         self._message_read = False
         self._answered: dict[str, str] | None = None  # the tags' statuses, when answers came in
+        self._built: dict[str, etree._Element] = {}  # requests built to check them, for this message
 
     def _tags_of(self, ctx: StepContext, transfer_id: str) -> list[str]:
         """The part tags of a planned transfer (they are fixed once planned; only their statuses change)."""
@@ -429,25 +430,43 @@ class SendStep:
         return ports.planned(transfer_ids) if transfer_ids else {}
 
     def advance(self, ctx: StepContext, state: dict[str, Any]) -> None:
-        """Fail the transfers whose customer, item, ... could not be had, before anything is built."""
-        ports = ctx.ports
-        assert ports is not None
+        """In a callback building a message: check the transfers it may carry (see ``_check_ahead``)."""
         st = ctx.states[self._plan]["st"]
-        # Each transfer is checked once per conversation (its customers, items ... are settled by then): later
-        # callbacks read only what they send or what was answered.
+        if ctx.message_slots:
+            self._check_ahead(ctx, state, st)
+        state["done"] = not any(s in _OPEN for s in st.values())
+
+    def _check_ahead(self, ctx: StepContext, state: dict[str, Any], st: dict[str, str]) -> None:
+        """Check each transfer once per conversation, just before the first message that may carry it: fail
+        the ones whose customer, item, ... could not be had, or whose request QuickBooks would refuse as it is
+        (the builders check amounts, lengths, dates: such a document fails alone instead of stopping every
+        conversation at the building of its request). Enough transfers, in queue order, to fill the message
+        (``ctx.message_slots`` requests); the requests built to check them are the ones the message takes.
+        """
         checked = set(state.get("checked", []))
-        unchecked = {split_tag(tag)[0] for tag, status in st.items() if status == "ready"} - checked
-        planned = ports.planned(unchecked) if unchecked else {}
         changed: dict[str, Transfer] = {}
-        for tag, status in list(st.items()):
-            if status != "ready" or split_tag(tag)[0] not in unchecked:
-                continue
-            transfer_id, _ = split_tag(tag)
+        while True:
+            ready = [(tag, split_tag(tag)[0]) for tag, status in st.items() if status in ("ready", "retry")]
+            if sum(1 for _, transfer_id in ready if transfer_id in checked) >= ctx.message_slots:
+                break
+            upcoming = list(dict.fromkeys(i for _, i in ready if i not in checked))[:READ_AHEAD]
+            if not upcoming:
+                break
+            self._check(ctx, upcoming, changed)
+            checked.update(upcoming)
+        assert ctx.ports is not None
+        ctx.ports.save(changed.values())
+        state["checked"] = sorted(checked)
+
+    def _check(self, ctx: StepContext, transfer_ids: list[str], changed: dict[str, Transfer]) -> None:
+        st = ctx.states[self._plan]["st"]
+        planned = self._load(ctx, set(transfer_ids))
+        for transfer_id in transfer_ids:
             transfer = planned.get(transfer_id)
             if transfer is None or not _ours(transfer, ctx.generation):
-                st[tag] = "gone"  # cancelled or changed meanwhile: not ours to send
-                continue
-            if transfer_id in changed:
+                for tag in self._tags_of(ctx, transfer_id):
+                    if st[tag] == "ready":
+                        st[tag] = "gone"  # cancelled or changed meanwhile: not ours to send
                 continue
             try:
                 error = self.pipeline.blocked(ctx, transfer) or self._unbuildable(ctx, transfer)
@@ -470,19 +489,17 @@ class SendStep:
                 self._set_open_parts(ctx, transfer_id, "failed")
                 ctx.record_error(self.pipeline.slug, transfer)
             changed[transfer_id] = transfer
-        ports.save(changed.values())
-        state["checked"] = sorted(checked | unchecked)
-        state["done"] = not any(s in _OPEN for s in st.values())
 
     def _unbuildable(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
-        """The error of a document whose request QuickBooks would refuse as it is (the builders check what
-        they can: amounts, lengths, dates), found once, before any message: it fails alone instead of
-        stopping every conversation at the building of its request."""
+        """The error of a document whose request QuickBooks would refuse as it is, or None; what was built is
+        kept for ``requests`` in this callback."""
+        built: dict[str, etree._Element] = {}
         for index, part in enumerate(self.pipeline.parts(transfer)):
             if has_part(transfer, part.key):
                 continue
+            tag = part_tag(transfer.id, index, part)
             try:
-                self.pipeline.build_add(ctx, transfer, part, part_tag(transfer.id, index, part))
+                built[tag] = self.pipeline.build_add(ctx, transfer, part, tag)
             except ValueError as exc:
                 return TransferError(
                     code="document_refused",
@@ -491,6 +508,7 @@ class SendStep:
                     fix="Correct the document in the source application and send it again (the new version "
                     "replaces this one).",
                 )
+        self._built.update(built)
         return None
 
     def _set_open_parts(self, ctx: StepContext, transfer_id: str, status: str) -> None:
@@ -500,20 +518,34 @@ class SendStep:
                 st[tag] = status
 
     def requests(self, ctx: StepContext, state: dict[str, Any]) -> Iterator[tuple[str, etree._Element]]:
-        """Built one at a time, as the engine takes them: what does not fit this message is neither read nor
-        built (it is asked for again next time). Transfers are read a batch ahead (one request per 100)."""
+        """The ready parts in queue order, as the engine takes them: those ``advance`` built to check them,
+        then built one at a time (transfers read a batch ahead, one request per 100); what does not fit this
+        message is neither read nor built (it is asked for again next time). In a conversation they stop at
+        the first transfer not checked yet; a state without checks (the preview) builds every ready part."""
         st = ctx.states[self._plan]["st"]
+        checked = set(state["checked"]) if "checked" in state else None
         ready = [tag for tag, status in st.items() if status in ("ready", "retry")]
         parts: dict[str, list[Part]] = {}
         for start in range(0, len(ready), READ_AHEAD):
             chunk = ready[start : start + READ_AHEAD]
-            planned = self._load(ctx, {split_tag(tag)[0] for tag in chunk})
+            # Nothing from the first unchecked transfer on: it waits for the next message's checks.
+            unchecked = [
+                i for i, tag in enumerate(chunk) if checked is not None and split_tag(tag)[0] not in checked
+            ]
+            last = bool(unchecked)
+            chunk = chunk[: unchecked[0]] if unchecked else chunk
+            planned = self._load(ctx, {split_tag(tag)[0] for tag in chunk if tag not in self._built})
             for tag in chunk:
                 transfer_id, index = split_tag(tag)
+                if tag in self._built:
+                    yield tag, self._built.pop(tag)
+                    continue
                 transfer = planned[transfer_id]
                 if transfer_id not in parts:
                     parts[transfer_id] = self.pipeline.parts(transfer)
                 yield tag, self.pipeline.build_add(ctx, transfer, parts[transfer_id][index], tag)
+            if last:
+                return
 
     def sent(self, ctx: StepContext, state: dict[str, Any], tags: list[str]) -> None:
         ports = ctx.ports
