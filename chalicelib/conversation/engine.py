@@ -163,7 +163,7 @@ class ConversationEngine:
             self.steps[key].sent(self.ctx, self._step_state(key), sent_tags)
         self.state.outstanding = outstanding
         self._save_issues()
-        return render_request_message(chosen)
+        return render_request_message(chosen, consume=True)  # built for this message alone
 
     def apply_response(self, response_xml: str) -> int:
         """Route QuickBooks' answer to the steps; returns the new progress percentage.

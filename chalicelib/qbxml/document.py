@@ -86,11 +86,13 @@ def render_request_message(
     *,
     on_error: str = "continueOnError",
     version: str = "13.0",
+    consume: bool = False,
 ) -> str:
     """The complete qbXML request document holding ``requests`` in order, as one compact string.
 
     ``on_error`` is ``continueOnError`` or ``stopOnError``; ``version`` is the ``<?qbxml?>`` version
-    (``major.minor``), which must never exceed what QBWC reported for the company file.
+    (``major.minor``), which must never exceed what QBWC reported for the company file. ``consume``: the
+    elements are built for this message only and may be moved into it instead of copied.
     """
     if on_error not in ON_ERROR_MODES:
         raise ValueError(f"onError must be one of {sorted(ON_ERROR_MODES)}, not {on_error!r}")
@@ -103,6 +105,6 @@ def render_request_message(
     for request in requests:
         # Appending moves an lxml element out of its current tree; a copy leaves the caller's element as it
         # was, so the same request can be rendered again (a resend after a lost response).
-        message_set.append(copy.deepcopy(request))
+        message_set.append(request if consume else copy.deepcopy(request))
     root.addprevious(etree.PI("qbxml", f'version="{version}"'))
     return _XML_DECLARATION + etree.tostring(root.getroottree(), encoding="unicode")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from lxml import etree
+from pydantic import BaseModel
 
 from chalicelib.domain.connector import Connector
 from chalicelib.domain.conversation import Issue, TransferIssue
@@ -20,6 +21,8 @@ from chalicelib.domain.transfer import Transfer
 from chalicelib.qbxml.hcp import CompanyInfo
 from chalicelib.qbxml.responses import QbResponse
 from chalicelib.steps.ports import TransferPorts
+
+DocumentT = TypeVar("DocumentT", bound=BaseModel)
 
 
 class QbListSink(Protocol):
@@ -60,6 +63,16 @@ class StepContext:
     # While the engine builds a message: the most requests it may carry (0 otherwise). Steps that check what
     # they send just before sending it check that much.
     message_slots: int = 0
+    _documents: dict[tuple[type, str, int], Any] = field(default_factory=dict, repr=False)
+
+    def document(self, model: type[DocumentT], transfer: Transfer) -> DocumentT:
+        """``transfer``'s document read as ``model``, once per callback however many steps read it (planning,
+        checking and building each need it; validating a document is not free)."""
+        key = (model, transfer.id, transfer.version)
+        found = self._documents.get(key)
+        if found is None:
+            found = self._documents[key] = model.model_validate(transfer.document)
+        return cast(DocumentT, found)
 
     def add_configuration_issue(self, code: str, message: str, fix: str) -> None:
         if all(i.code != code or i.message != message for i in self.configuration_issues):

@@ -47,13 +47,12 @@ PACKED = "data"
 
 
 def _item(transfer: Transfer) -> FlatItem:
-    dumped = transfer.model_dump(mode="json", exclude_none=True)
     item: FlatItem = {
         **_key(transfer.id),
         "GSI2PK": "TRANSFERS",
         "GSI2SK": f"{transfer.enqueued_at}#{transfer.id}",
-        **{name: dumped[name] for name in _TOP_LEVEL},
-        PACKED: json.dumps(dumped, separators=(",", ":")),
+        **{name: str(getattr(transfer, name)) for name in _TOP_LEVEL},
+        PACKED: transfer.model_dump_json(exclude_none=True),
     }
     if transfer.status in PENDING_STATUSES:
         item["GSI1PK"] = queue_partition(transfer.connector_id, transfer.kind)

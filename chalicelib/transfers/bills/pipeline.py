@@ -72,7 +72,7 @@ class BillPipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = BillDocument.model_validate(transfer.document)
+        document = ctx.document(BillDocument, transfer)
         accounts = ctx.connector.accounts
         vendor = document.vendor
         name = source_vendor_name(vendor)
@@ -99,7 +99,7 @@ class BillPipeline:
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
         plan = ctx.states[PLAN]
-        document = BillDocument.model_validate(transfer.document)
+        document = ctx.document(BillDocument, transfer)
         error = vendor_failure(
             ctx, plan, document.vendor.id, f'The vendor "{document.vendor.name}" could not be had'
         )
@@ -123,7 +123,7 @@ class BillPipeline:
 
     def _spec(self, ctx: StepContext, transfer: Transfer) -> BillSpec:
         plan = ctx.states[PLAN]
-        document = BillDocument.model_validate(transfer.document)
+        document = ctx.document(BillDocument, transfer)
         list_id, name = vendor_ref_id(ctx, plan, document.vendor.id)
 
         def class_ref(lob: str | None) -> Ref | None:

@@ -91,7 +91,7 @@ class ExpenseReportPipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = ExpenseReportDocument.model_validate(transfer.document)
+        document = ctx.document(ExpenseReportDocument, transfer)
         lines = [self._line(item) for item in document.items]
         owed = [
             (item, line) for item, line in zip(document.items, lines, strict=True) if line["reimbursable"]
@@ -166,7 +166,7 @@ class ExpenseReportPipeline:
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
         plan = ctx.states[PLAN]
-        document = ExpenseReportDocument.model_validate(transfer.document)
+        document = ctx.document(ExpenseReportDocument, transfer)
         resource = document.resource
         key = vendor_key(resource.id)
         error = vendor_failure(
@@ -183,7 +183,7 @@ class ExpenseReportPipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]
-        document = ExpenseReportDocument.model_validate(transfer.document)
+        document = ctx.document(ExpenseReportDocument, transfer)
         list_id, name = vendor_ref_id(ctx, plan, vendor_key(document.resource.id))
         class_tracking = ctx.company.is_class_tracking_on
         lines = []

@@ -72,7 +72,7 @@ class LevelsPipeline:
         plan.update(adjust={}, refused={})
 
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
-        InventoryLevelsDocument.model_validate(transfer.document)
+        ctx.document(InventoryLevelsDocument, transfer)
 
     def parts(self, transfer: Transfer) -> list[Part]:
         count = math.ceil(len(transfer.document["levels"]) / PART_SIZE)
@@ -83,7 +83,7 @@ class LevelsPipeline:
         return None if refused is None else TransferError.model_validate(refused)
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
-        document = InventoryLevelsDocument.model_validate(transfer.document)
+        document = ctx.document(InventoryLevelsDocument, transfer)
         names = product_names(document)
         positions = ctx.states[PLAN]["adjust"].get(request_id, [])
         spec = InventoryAdjustmentSpec(
@@ -148,7 +148,7 @@ class OnHandStep:
         for tag in ready:
             transfer_id, index = split_tag(tag)
             transfer = transfers[transfer_id]
-            names = product_names(InventoryLevelsDocument.model_validate(transfer.document))
+            names = product_names(ctx.document(InventoryLevelsDocument, transfer))
             for position in range(index * PART_SIZE, min((index + 1) * PART_SIZE, len(names))):
                 wanted.append((transfer, tag, position, names[position]))
         return wanted

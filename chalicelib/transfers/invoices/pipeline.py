@@ -61,7 +61,7 @@ class InvoicePipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = InvoiceDocument.model_validate(transfer.document)
+        document = ctx.document(InvoiceDocument, transfer)
         accounts = ctx.connector.accounts
         lines = [
             (line.billing_code, line.line_of_business or document.line_of_business)
@@ -93,7 +93,7 @@ class InvoicePipeline:
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
         plan = ctx.states[f"{SLUG}.plan"]
-        document = InvoiceDocument.model_validate(transfer.document)
+        document = ctx.document(InvoiceDocument, transfer)
         org = document.organization
         if org.id not in plan["linked"]:
             name = plan["customers"].get(org.id, "")
@@ -183,7 +183,7 @@ def _need_inventory_adjustment(ctx: StepContext, plan: dict[str, Any], document:
 
 def _spec(ctx: StepContext, transfer: Transfer) -> InvoiceSpec:
     plan = ctx.states[f"{SLUG}.plan"]
-    document = InvoiceDocument.model_validate(transfer.document)
+    document = ctx.document(InvoiceDocument, transfer)
     org = document.organization
     class_tracking = ctx.company.is_class_tracking_on
 

@@ -67,7 +67,7 @@ class JournalEntryPipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = JournalEntryDocument.model_validate(transfer.document)
+        document = ctx.document(JournalEntryDocument, transfer)
         _check_entities(ctx, document)
         classes = plan_classes([line.line_of_business for line in document.lines], names.classes_map)
         vendors = []
@@ -89,7 +89,7 @@ class JournalEntryPipeline:
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
         plan = ctx.states[PLAN]
-        document = JournalEntryDocument.model_validate(transfer.document)
+        document = ctx.document(JournalEntryDocument, transfer)
         for line in document.lines:
             if line.organization is not None and line.organization.id not in plan["linked"]:
                 name = plan["customers"].get(line.organization.id, "")
@@ -108,7 +108,7 @@ class JournalEntryPipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]
-        document = JournalEntryDocument.model_validate(transfer.document)
+        document = ctx.document(JournalEntryDocument, transfer)
 
         def spec(line: JournalLine) -> JournalLineSpec:
             amount = line.debit if line.debit is not None else line.credit

@@ -67,7 +67,7 @@ class ReceiptPipeline:
         plan.update(orders={}, numbers={}, receiving={}, refused={}, vendors={})
 
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
-        document = PoReceiptDocument.model_validate(transfer.document)
+        document = ctx.document(PoReceiptDocument, transfer)
         order = self._orders.get(purchase_order_transfer_id(document.purchase_order))
         source = document.purchase_order
         if order is None:
@@ -100,7 +100,7 @@ class ReceiptPipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]
-        document = PoReceiptDocument.model_validate(transfer.document)
+        document = ctx.document(PoReceiptDocument, transfer)
         order = plan["orders"][transfer.id]
         spec = ItemReceiptSpec(
             vendor=Ref(list_id=plan["vendors"].get(order)),

@@ -69,7 +69,7 @@ class PurchaseOrderPipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = PurchaseOrderDocument.model_validate(transfer.document)
+        document = ctx.document(PurchaseOrderDocument, transfer)
         accounts = ctx.connector.accounts
         vendor = document.vendor
         name = source_vendor_name(vendor)
@@ -103,7 +103,7 @@ class PurchaseOrderPipeline:
 
     def blocked(self, ctx: StepContext, transfer: Transfer) -> TransferError | None:
         plan = ctx.states[PLAN]
-        document = PurchaseOrderDocument.model_validate(transfer.document)
+        document = ctx.document(PurchaseOrderDocument, transfer)
         error = vendor_failure(
             ctx, plan, document.vendor.id, f'The vendor "{document.vendor.name}" could not be had'
         )
@@ -123,7 +123,7 @@ class PurchaseOrderPipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]
-        document = PurchaseOrderDocument.model_validate(transfer.document)
+        document = ctx.document(PurchaseOrderDocument, transfer)
         list_id, name = vendor_ref_id(ctx, plan, document.vendor.id)
         spec = PurchaseOrderSpec(
             vendor=Ref(list_id=list_id, full_name=None if list_id else name),

@@ -88,7 +88,7 @@ class TimesheetPipeline:
     def plan_document(self, ctx: StepContext, plan: dict[str, Any], transfer: Transfer) -> None:
         names = self._names
         assert names is not None  # prepare came first
-        document = TimesheetDocument.model_validate(transfer.document)
+        document = ctx.document(TimesheetDocument, transfer)
         lines = [(e.billing_code, e.line_of_business) for e in document.entries if e.billing_code]
         items = plan_items(lines, names.codes, names.naming, ctx.connector.accounts.other_income)
         classes = plan_classes([e.line_of_business for e in document.entries], names.classes_map)
@@ -150,7 +150,7 @@ class TimesheetPipeline:
         people = ctx.states[PEOPLE]
         if people.get("failed"):
             return TransferError.model_validate(people["failed"])
-        document = TimesheetDocument.model_validate(transfer.document)
+        document = ctx.document(TimesheetDocument, transfer)
         entity, error = _entity(plan, people, document)
         if error is not None:
             return error
@@ -175,7 +175,7 @@ class TimesheetPipeline:
 
     def build_add(self, ctx: StepContext, transfer: Transfer, part: Part, request_id: str) -> etree._Element:
         plan = ctx.states[PLAN]
-        document = TimesheetDocument.model_validate(transfer.document)
+        document = ctx.document(TimesheetDocument, transfer)
         entity, _ = _entity(plan, ctx.states[PEOPLE], document)
         entry = next(e for e in document.entries if e.id == part.key)
         class_name = plan["classes"].get(entry.line_of_business.lower()) if entry.line_of_business else None
@@ -203,7 +203,7 @@ class TimesheetPipeline:
         people = ctx.states[PEOPLE]
         queries = []
         for transfer in transfers:
-            document = TimesheetDocument.model_validate(transfer.document)
+            document = ctx.document(TimesheetDocument, transfer)
             entity, _ = _entity(plan, people, document)
             queries.append(
                 build_time_tracking_query(
