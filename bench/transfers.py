@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from lxml import etree
 
+from bench import lambda_cost
 from bench.measure import (
     CPU_COLUMNS_NOTE,
     SETUP,
@@ -173,6 +174,8 @@ class RoundTrip:
     requests: Counter[tuple[str, str]]  # (step group, qbXML request type) -> count
     request_bytes: int
     label: str  # the step groups it carried, in conversation order ("other" for none)
+    request_xml: str = ""
+    response_xml: str = ""
     response_bytes: int = 0
     calls: list[CallRecord] = field(default_factory=list)
 
@@ -194,6 +197,40 @@ def _tally(calls: list[CallRecord]) -> dict[str, Any]:
         requests.update(call.dynamodb)
         items.update(call.dynamodb_items)
     return _counted(requests, items)
+
+
+def lxml_floor_ms(request_xml: str, response_xml: str, repeat: int = 5) -> dict[str, float]:
+    """What lxml alone takes for one round trip's messages (best of ``repeat``, CPU ms): building the request
+    element by element (as any builder must) and serializing it, and parsing the response. The least a
+    callback carrying them could cost."""
+    request = etree.fromstring(request_xml.encode("utf-8"))
+
+    def build() -> None:
+        def copy(source: etree._Element, parent: etree._Element | None) -> etree._Element:
+            attributes = {str(k): str(v) for k, v in source.attrib.items()}
+            if parent is None:
+                made = etree.Element(str(source.tag), attributes)
+            else:
+                made = etree.SubElement(parent, str(source.tag), attributes)
+            made.text = source.text
+            for child in source.iterchildren(etree.Element):
+                copy(child, made)
+            return made
+
+        etree.tostring(copy(request, None))
+
+    def parse() -> None:
+        etree.fromstring(response_xml.encode("utf-8"))
+
+    def best(work: Callable[[], None]) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            work()
+            times.append((time.process_time() - start) * 1000)
+        return round(min(times), 1)
+
+    return {"build_request": best(build), "parse_response": best(parse)}
 
 
 def _app_cpu_ms(calls: list[CallRecord]) -> float:
@@ -412,6 +449,7 @@ class TransferBenchmark(ABC):
             requests,
             len(request_xml.encode("utf-8")),
             label="+".join(g for g in self.groups if g in carried) or "other",
+            request_xml=request_xml,
             calls=[call],
         )
 
@@ -433,7 +471,8 @@ class TransferBenchmark(ABC):
             elif callback.method == "sendRequestXML":
                 label = "sendRequestXML (nothing to send)"
             elif callback.method == "receiveResponseXML" and current is not None:
-                current.response_bytes = len(str(callback.arguments.get("response", "")).encode("utf-8"))
+                current.response_xml = str(callback.arguments.get("response", ""))
+                current.response_bytes = len(current.response_xml.encode("utf-8"))
                 current.calls.append(call)
                 label = current.label
             labelled.append((label, call))
@@ -478,6 +517,7 @@ class TransferBenchmark(ABC):
         round_trips = len(trips)
         round_trips_per_1000 = round(round_trips * 1000 / per_unit, 1)
         request_sizes = [t.request_bytes for t in trips]
+        largest = max(trips, key=lambda t: t.request_bytes + t.response_bytes, default=None)
         response_sizes = [t.response_bytes for t in trips]
         over_budget = sum(1 for t in trips if t.over_budget(*budget))
         conversation_phases = [c.phase for c in m.conversations]
@@ -524,6 +564,14 @@ class TransferBenchmark(ABC):
                 }
                 for t in trips
             ],
+            "lxml_floor_ms": {
+                "request_bytes": largest.request_bytes,
+                "response_bytes": largest.response_bytes,
+                **lxml_floor_ms(largest.request_xml, largest.response_xml),
+            }
+            if largest is not None
+            else None,
+            "lambda": lambda_cost.sizing([*soap_calls, *enqueue_calls], transferred),
             "qbxml_request_bytes": sizes(request_sizes),
             "qbxml_response_bytes": sizes(response_sizes),
             "qbxml_requests_per_message_max": max((sum(t.requests.values()) for t in trips), default=0),
@@ -714,6 +762,13 @@ class TransferBenchmark(ABC):
         out += method_table(r["by_method"])
         out.append("")
         out += cpu_table(r["by_method"])
+        floor = r["lxml_floor_ms"]
+        if floor is not None:
+            out.append(
+                f"  lxml floor for the largest round trip ({floor['request_bytes']:,} B request, "
+                f"{floor['response_bytes']:,} B response): building the request element by element and "
+                f"serializing it {floor['build_request']} ms, parsing the response {floor['parse_response']} ms"
+            )
         e = r["enqueue_cpu_ms"]
         out += [
             f"  enqueue (POST /api/transfers/{self.kind}), CPU ms per request: route p50 {e['route']['p50']}, p95 "
@@ -726,6 +781,8 @@ class TransferBenchmark(ABC):
             f"s, moto's DynamoDB emulation inside them {tp['server_moto_cpu_s']:.2f} s)",
             f"  enqueue: {tp[self.enqueued_rate]:,.1f} {self.kind}/s, one request at a time ({r[self.kind]:,} in "
             f"{tp['enqueue_wall_s']:.2f} s wall, {tp['enqueue_cpu_s']:.2f} s CPU)",
+            "",
+            *lambda_cost.report(r["lambda"], self.units),
             "",
             "  goals (printed, never asserted):",
         ]

@@ -27,6 +27,7 @@ from chalice.cdk import Chalice
 from constructs import Construct
 
 from chalicelib.store import table_spec
+from infra.sizing import LAMBDA_MEMORY_MB
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_NAME = "qbwc-bridge"
@@ -237,7 +238,7 @@ class QbwcBridgeStack(cdk.Stack):
                 "iam_role_arn": self.role.role_arn,
                 "autogen_policy": False,
                 "lambda_timeout": 28,
-                "lambda_memory_size": 512,
+                "lambda_memory_size": LAMBDA_MEMORY_MB,
                 "log_retention_in_days": LOG_RETENTION_DAYS,
                 "environment_variables": {
                     "STAGE": settings.stage,

@@ -14,6 +14,7 @@ from cfnlint.api import lint_file  # type: ignore[import-untyped]
 
 from chalicelib.store import table_spec
 from infra.app import build, settings_from_context
+from infra.sizing import LAMBDA_MEMORY_MB
 from infra.stack import StageSettings
 
 SENDER = "notices@example.com"
@@ -162,7 +163,7 @@ def test_functions_settings_and_environment(synthesized):
     (table_id,) = _resources(raw, "AWS::DynamoDB::Table")
     for function in functions.values():
         props = function["Properties"]
-        assert props["Timeout"] <= 28 and props["MemorySize"] >= 512
+        assert props["Timeout"] <= 28 and props["MemorySize"] == LAMBDA_MEMORY_MB
         env = props["Environment"]["Variables"]
         assert env["TABLE_NAME"] == {"Ref": table_id}
         assert env["SENDER_EMAIL"] == SENDER
