@@ -34,7 +34,7 @@ PYTEST_WORKERS ?= auto
 # Extra pytest arguments, e.g. `make pytest PYTEST_ARGS="-k store -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help setup venv node browser run token migrate demo bench test lint fmt typecheck pytest clean distclean \
+.PHONY: help setup venv node browser run token migrate demo bench profile test lint fmt typecheck pytest clean distclean \
 	synth deploy destroy package-size
 
 help: ## list the targets
@@ -84,6 +84,9 @@ demo: venv ## run the simulated QuickBooks + Web Connector against the running l
 
 bench: setup ## measure conversation costs, cold start and 1,000 invoices (prints tables; JSON under bench/results/)
 	$(PY) -m bench
+
+profile: setup ## profile each callback of a 1,000-invoice conversation (bench/results/invoices-profile.txt)
+	$(PY) -m bench.profile_callbacks
 
 test: setup browser lint typecheck pytest ## everything CI checks: lint, format, types, tests
 
