@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from chalicelib.domain.transfer import MAX_ATTEMPTS, Transfer, TransferError, TransferStatus
 from chalicelib.domain.xml_text import describe_char, find_xml_incompatible
 from chalicelib.qbxml.catalogue import explain_status
@@ -76,4 +78,21 @@ def unrenderable_text_error(document: dict[str, Any]) -> TransferError | None:
         "other than tab and line breaks, so this document could never be sent as it is.",
         fix=f"Remove the character from {field} in the source application and send the document again "
         "(a new version replaces this one).",
+    )
+
+
+def invalid_document_error(exc: ValidationError) -> TransferError:
+    """The error of a stored document its kind's checks now refuse (stored by a version that checked less, or
+    changed in the table): it fails alone, like one the API would refuse today."""
+    problems = exc.errors()
+    first = problems[0] if problems else {"loc": (), "msg": str(exc)}
+    field = ".".join(str(part) for part in first["loc"]) or "(body)"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return TransferError(
+        code="document_invalid",
+        message=f"{field}: {first['msg']}{more}",
+        explanation="The stored document does not pass the checks its kind makes today, so it could not be "
+        "sent as it is.",
+        fix=f"Correct {field} in the source application and send the document again (a new version replaces "
+        "this one).",
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from lxml import etree
+from pydantic import ValidationError
 
 from chalicelib.domain.mapping import InvalidQbName
 from chalicelib.domain.transfer import Transfer, TransferError
@@ -29,6 +30,7 @@ from chalicelib.steps.base import StepContext
 from chalicelib.transfers.changes import Updatable, remember_written
 from chalicelib.transfers.outcomes import (
     error_from_status,
+    invalid_document_error,
     mark_failed,
     mark_transferred,
     requeue_quietly,
@@ -198,6 +200,8 @@ class PlanStep:
                     )
                 except DocumentRefused as exc:
                     error = exc.error
+                except ValidationError as exc:
+                    error = invalid_document_error(exc)
             if error is not None:
                 mark_failed(transfer, error, at=ctx.now, conversation=ctx.generation)
                 failed.append(transfer)
