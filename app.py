@@ -15,6 +15,7 @@ from chalice.app import Chalice, Request, Response
 from chalicelib.api.admin_page import admin_page_blueprint
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
+from chalicelib.api.dependencies import get_web_connector_service
 from chalicelib.api.http import error_response
 from chalicelib.api.mappings import mappings_blueprint
 from chalicelib.api.operations import operations_blueprint
@@ -82,7 +83,6 @@ XML_HEADERS: dict[str, str | list[str]] = {"Content-Type": "text/xml; charset=ut
 def qbwc() -> Response:
     """The SOAP endpoint QuickBooks Web Connector calls."""
     # Imported here (cold start): the SOAP service brings the conversation engine and every transfer kind.
-    from chalicelib.api.dependencies import get_web_connector_service
     from chalicelib.qbwc.endpoint import handle_soap_post
 
     request = app.current_request
