@@ -15,7 +15,7 @@ from chalice.app import Chalice, Request, Response
 from chalicelib.api.admin_page import admin_page_blueprint
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
-from chalicelib.api.dependencies import get_web_connector_service
+from chalicelib.api.dependencies import get_clock, get_mailer, get_store, get_web_connector_service
 from chalicelib.api.http import error_response
 from chalicelib.api.mappings import mappings_blueprint
 from chalicelib.api.operations import operations_blueprint
@@ -107,8 +107,7 @@ def qbwc_wsdl() -> Response:
 @app.schedule("rate(1 hour)")
 def notice_retries(event: object) -> None:
     """Hourly: send again the e-mail notices SES refused (up to NOTICE_MAX_ATTEMPTS in all)."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.delivery import retry_pending
+    from chalicelib.notify.delivery import retry_pending  # cold start
 
     retry_pending(get_store(), get_mailer(), get_clock(), get_settings())
 
@@ -116,8 +115,7 @@ def notice_retries(event: object) -> None:
 @app.schedule("rate(1 hour)")
 def notice_watchdog(event: object) -> None:
     """Hourly: one notice for each connector whose queued work has waited WATCHDOG_HOURS without a conversation."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.watchdog import run_watchdog
+    from chalicelib.notify.watchdog import run_watchdog  # cold start
 
     run_watchdog(get_store(), get_mailer(), get_clock(), get_settings())
 
@@ -125,7 +123,6 @@ def notice_watchdog(event: object) -> None:
 @app.schedule("cron(0 7 * * ? *)")
 def notice_digest(event: object) -> None:
     """Daily at 07:00 UTC: one digest per connector of the problems that came back after their notice."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.digest import send_digests
+    from chalicelib.notify.digest import send_digests  # cold start
 
     send_digests(get_store(), get_mailer(), get_clock(), get_settings())
