@@ -1,6 +1,8 @@
 """qbwc-bridge: routes, and the one middleware that keeps Chalice's own errors in our envelope.
 
-Everything the routes do lives in ``chalicelib``.
+Everything the routes do lives in ``chalicelib``. Importing this module registers the routes and builds
+nothing else (cold start): route bodies import what they use, and boto3 comes with the first request that
+needs the store.
 """
 
 from __future__ import annotations
@@ -13,14 +15,13 @@ from chalice.app import Chalice, Request, Response
 from chalicelib.api.admin_page import admin_page_blueprint
 from chalicelib.api.auth import auth_blueprint
 from chalicelib.api.connectors import connectors_blueprint
-from chalicelib.api.dependencies import get_web_connector_service
+from chalicelib.api.dependencies import get_clock, get_mailer, get_store, get_web_connector_service
 from chalicelib.api.http import error_response
 from chalicelib.api.mappings import mappings_blueprint
 from chalicelib.api.operations import operations_blueprint
 from chalicelib.api.qbwc_users import users_blueprint
 from chalicelib.api.tokens import tokens_blueprint
 from chalicelib.api.transfers import transfers_blueprint
-from chalicelib.qbwc.endpoint import handle_soap_post
 from chalicelib.qbwc.wsdl import render_wsdl
 from chalicelib.settings import get_settings
 
@@ -81,6 +82,9 @@ XML_HEADERS: dict[str, str | list[str]] = {"Content-Type": "text/xml; charset=ut
 @app.route("/qbwc", methods=["POST"], content_types=SOAP_CONTENT_TYPES)
 def qbwc() -> Response:
     """The SOAP endpoint QuickBooks Web Connector calls."""
+    # Imported here (cold start): the SOAP service brings the conversation engine and every transfer kind.
+    from chalicelib.qbwc.endpoint import handle_soap_post
+
     request = app.current_request
     assert request is not None  # Chalice sets it for every route call
     body = request.raw_body
@@ -103,8 +107,7 @@ def qbwc_wsdl() -> Response:
 @app.schedule("rate(1 hour)")
 def notice_retries(event: object) -> None:
     """Hourly: send again the e-mail notices SES refused (up to NOTICE_MAX_ATTEMPTS in all)."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.delivery import retry_pending
+    from chalicelib.notify.delivery import retry_pending  # cold start
 
     retry_pending(get_store(), get_mailer(), get_clock(), get_settings())
 
@@ -112,8 +115,7 @@ def notice_retries(event: object) -> None:
 @app.schedule("rate(1 hour)")
 def notice_watchdog(event: object) -> None:
     """Hourly: one notice for each connector whose queued work has waited WATCHDOG_HOURS without a conversation."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.watchdog import run_watchdog
+    from chalicelib.notify.watchdog import run_watchdog  # cold start
 
     run_watchdog(get_store(), get_mailer(), get_clock(), get_settings())
 
@@ -121,7 +123,6 @@ def notice_watchdog(event: object) -> None:
 @app.schedule("cron(0 7 * * ? *)")
 def notice_digest(event: object) -> None:
     """Daily at 07:00 UTC: one digest per connector of the problems that came back after their notice."""
-    from chalicelib.api.dependencies import get_clock, get_mailer, get_store
-    from chalicelib.notify.digest import send_digests
+    from chalicelib.notify.digest import send_digests  # cold start
 
     send_digests(get_store(), get_mailer(), get_clock(), get_settings())

@@ -1,5 +1,6 @@
-"""``python -m bench`` (``make bench``): every benchmark in order, foundation first, then invoices, then
-timesheets, then bills, then purchase orders (with their receipts and a levels sync).
+"""``python -m bench`` (``make bench``): every benchmark in order, cold start first (before anything else
+loads the machine), then foundation, invoices, timesheets, bills, and purchase orders (with their receipts and
+a levels sync).
 
 Each prints its table and writes its JSON under ``bench/results/``; nothing is asserted.
 """
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 import time
 
-from bench import bills, foundation, invoices, purchase_orders, timesheets
+from bench import bills, coldstart, foundation, invoices, purchase_orders, timesheets
 
 
 def main() -> None:
     started = time.perf_counter()
+    coldstart.main()
+    print("\n" + "=" * 110 + "\n")
     foundation.main()
     print("\n" + "=" * 110 + "\n")
     invoices.main()

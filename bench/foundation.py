@@ -25,11 +25,8 @@ What is measured, and how:
   CPU, which waits on the network for DynamoDB instead of emulating it.
 * **Password hashing**: ``hash_secret`` and ``verify_secret`` (PBKDF2-HMAC-SHA512, 210,000 iterations),
   CPU time, median of 5. authenticate pays one ``verify_secret``.
-* **Cold start**: ``python -X importtime -c "import app"`` in a subprocess with the venv's Python (after a
-  warm-up run, so byte code is compiled; the best of 3): the cumulative import time of ``app`` and the
-  slowest imports. Also the wall time of ``python -c "import app"``, of a bare ``python -c pass`` for
-  comparison, and of importing app plus creating the boto3 DynamoDB resource, which the first request adds
-  (boto3 is imported lazily), each the best of 5.
+
+Cold start: ``bench.coldstart``.
 
 Output: a plain-text table on stdout, and the same data as JSON in ``bench/results/foundation-<UTC
 time>.json`` and ``bench/results/foundation-latest.json``.
@@ -37,11 +34,7 @@ time>.json`` and ``bench/results/foundation-latest.json``.
 
 from __future__ import annotations
 
-import math
-import os
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -50,8 +43,6 @@ from typing import TYPE_CHECKING, Any
 
 from bench.measure import (
     CPU_COLUMNS_NOTE,
-    FAKE_AWS_ENV,
-    REPO,
     Probe,
     by_method,
     cpu_table,
@@ -171,7 +162,7 @@ def _scenario_result(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-# -- password hashing and cold start --------------------------------------------------------------------
+# -- password hashing ------------------------------------------------------------------------------------
 
 
 def _hashing() -> dict[str, Any]:
@@ -194,71 +185,6 @@ def _hashing() -> dict[str, Any]:
     }
 
 
-def _python(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **FAKE_AWS_ENV}
-    return subprocess.run(
-        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, check=True
-    )
-
-
-def _best_wall_ms(code: str, runs: int = 5) -> float:
-    best = math.inf
-    for _ in range(runs):
-        start = time.perf_counter()
-        _python("-c", code)
-        best = min(best, time.perf_counter() - start)
-    return round(best * 1000, 1)
-
-
-@dataclass(frozen=True)
-class ImportLine:
-    name: str
-    depth: int
-    self_us: int
-    cumulative_us: int
-
-
-def _importtime(code: str) -> list[ImportLine]:
-    lines: list[ImportLine] = []
-    for raw in _python("-X", "importtime", "-c", code).stderr.splitlines():
-        if not raw.startswith("import time:") or "[us]" in raw:
-            continue
-        self_us, cumulative_us, name = raw.removeprefix("import time:").split("|", 2)
-        stripped = name.lstrip(" ")
-        depth = (len(name) - len(stripped) - 1) // 2
-        lines.append(ImportLine(stripped.strip(), depth, int(self_us), int(cumulative_us)))
-    return lines
-
-
-def _cold_start() -> dict[str, Any]:
-    _python("-c", "import app")  # compile byte code once, as a deployed package has it
-    best: list[ImportLine] = []
-    best_total = math.inf
-    for _ in range(3):
-        lines = _importtime("import app")
-        total = sum(line.cumulative_us for line in lines if line.name == "app" and line.depth == 0)
-        if total < best_total:
-            best, best_total = lines, total
-    under_app = best[: next(i for i, line in enumerate(best) if line.name == "app" and line.depth == 0) + 1]
-    by_self = sorted(under_app, key=lambda line: line.self_us, reverse=True)[:5]
-    by_cumulative = sorted(
-        (line for line in under_app if line.name != "app"), key=lambda line: line.cumulative_us, reverse=True
-    )[:5]
-    first_use = "import app, boto3; boto3.resource('dynamodb', region_name='us-east-1').Table('t')"
-    return {
-        "import_app_ms": round(best_total / 1000, 1),
-        "modules_imported_by_app": len(under_app),
-        "slowest_self": [{"module": line.name, "self_ms": round(line.self_us / 1000, 1)} for line in by_self],
-        "slowest_cumulative": [
-            {"module": line.name, "cumulative_ms": round(line.cumulative_us / 1000, 1)}
-            for line in by_cumulative
-        ],
-        "wall_python_pass_ms": _best_wall_ms("pass"),
-        "wall_import_app_ms": _best_wall_ms("import app"),
-        "wall_import_app_and_boto3_resource_ms": _best_wall_ms(first_use),
-    }
-
-
 # -- report ----------------------------------------------------------------------------------------------
 
 
@@ -271,7 +197,6 @@ def _report(result: dict[str, Any]) -> str:
     for s in result["scenarios"]:
         out += _scenario_report(s)
     h = result["password_hashing"]
-    c = result["cold_start"]
     out += [
         "",
         *CPU_COLUMNS_NOTE,
@@ -279,19 +204,6 @@ def _report(result: dict[str, Any]) -> str:
         f"== password hashing (PBKDF2-HMAC-SHA512, {h['iterations']:,} iterations; CPU, median of 5)",
         f"  hash_secret {h['hash_secret_cpu_ms_median']} ms; verify_secret {h['verify_secret_cpu_ms_median']} ms "
         f"(min {h['verify_secret_cpu_ms_min']} ms); authenticate pays one verify_secret",
-        "",
-        "== cold start (subprocess, venv Python, byte code already compiled)",
-        f"  -X importtime: import app {c['import_app_ms']} ms cumulative, {c['modules_imported_by_app']} modules "
-        "(best of 3; importtime itself adds overhead)",
-        "  slowest by self time:  "
-        + ", ".join(f"{i['module']} {i['self_ms']} ms" for i in c["slowest_self"]),
-        "  slowest by cumulative: "
-        + ", ".join(f"{i['module']} {i['cumulative_ms']} ms" for i in c["slowest_cumulative"]),
-        "  wall, best of 5:",
-        f"    python -c pass                                   {c['wall_python_pass_ms']:>7} ms",
-        f"    python -c 'import app'                           {c['wall_import_app_ms']:>7} ms",
-        f"    ... + import boto3, create the DynamoDB resource {c['wall_import_app_and_boto3_resource_ms']:>7} ms"
-        "  (what the first request adds: boto3 is imported lazily)",
     ]
     return "\n".join(out)
 
@@ -344,7 +256,6 @@ def main() -> None:
         **versions(),
         "scenarios": [_scenario_result(scenario) for scenario in SCENARIOS],
         "password_hashing": _hashing(),
-        "cold_start": _cold_start(),
     }
     result["bench_runtime_s"] = round(time.perf_counter() - started, 1)
     print(_report(result))

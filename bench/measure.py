@@ -249,7 +249,7 @@ def instrumented(probe: Probe) -> Iterator[None]:
     """Time the app's SOAP handler and moto's DynamoDB stub while inside."""
     from moto.core.botocore_stubber import BotocoreStubber
 
-    import app as app_module
+    from chalicelib.qbwc import endpoint
 
     def time_handler(original: Any) -> Any:
         def timed(service: WebConnectorService, body: bytes, *, soap_action: str | None) -> SoapReply:
@@ -273,7 +273,8 @@ def instrumented(probe: Probe) -> Iterator[None]:
         return timed
 
     with (
-        _patched(app_module, "handle_soap_post", time_handler),
+        # The SOAP route imports handle_soap_post from its module on each call, so it finds the timed one.
+        _patched(endpoint, "handle_soap_post", time_handler),
         _patched(BotocoreStubber, "__call__", time_moto),
     ):
         yield

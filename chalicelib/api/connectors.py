@@ -1,17 +1,14 @@
-"""Connector routes: settings, the conversation log, transcripts, the QuickBooks lists and inventory read."""
+"""Connector routes: settings, the conversation log, transcripts, the QuickBooks lists and inventory read.
+
+Route bodies import the admin and domain code they call (cold start: ``import app`` builds no pydantic model).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice.app import Blueprint, Response
 
-from chalicelib.admin.connectors import (
-    connector_summary,
-    create_connector,
-    effective_status,
-    patch_connector,
-    request_list_refresh,
-)
-from chalicelib.admin.inventory import INVENTORY_PAGE_DEFAULT, INVENTORY_PAGE_MAX, inventory_page
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import (
@@ -23,22 +20,19 @@ from chalicelib.api.http import (
     require_scope,
 )
 from chalicelib.clock import iso
-from chalicelib.domain.connector import ConnectorCreate, ConnectorPatch
-from chalicelib.domain.conversation import Conversation
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.qbxml.document import render_request_message
-from chalicelib.qbxml.lists import QB_LISTS
 from chalicelib.settings import get_settings
-from chalicelib.steps.ports import TransferPorts
-from chalicelib.store.qb_lists import CommittedQbLists
-from chalicelib.transfers import registry
+
+if TYPE_CHECKING:
+    from chalicelib.domain.conversation import Conversation
 
 connectors_blueprint = Blueprint(__name__)
 bp = connectors_blueprint
-LIST_NAMES = {spec.name for spec in QB_LISTS}
 
 
 def _latest(connector_id: str, limit: int = 10) -> list[Conversation]:
+    from chalicelib.admin.connectors import effective_status  # cold start
+
     now = get_clock().now()
     idle = get_settings().session_idle_seconds
     return [
@@ -50,6 +44,9 @@ def _latest(connector_id: str, limit: int = 10) -> list[Conversation]:
 @bp.route("/api/connectors", methods=["POST"], authorizer=bearer_token)
 @api_route
 def create() -> Response:
+    from chalicelib.admin.connectors import connector_summary, create_connector  # cold start
+    from chalicelib.domain.connector import ConnectorCreate
+
     require_scope(bp, "admin")
     body = parse_body(bp.current_request.raw_body, ConnectorCreate)
     connector = create_connector(get_store(), body, now=iso(get_clock().now()))
@@ -59,6 +56,8 @@ def create() -> Response:
 @bp.route("/api/connectors", methods=["GET"], authorizer=bearer_token)
 @api_route
 def list_connectors() -> Response:
+    from chalicelib.admin.connectors import connector_summary  # cold start
+
     require_scope(bp, "source")
     connectors = get_store().connectors.list()
     return json_response({"connectors": [connector_summary(c, _latest(c.id)) for c in connectors]})
@@ -67,6 +66,8 @@ def list_connectors() -> Response:
 @bp.route("/api/connectors/{connector_id}", methods=["GET"], authorizer=bearer_token)
 @api_route
 def get_connector(connector_id: str) -> Response:
+    from chalicelib.admin.connectors import connector_summary  # cold start
+
     require_scope(bp, "source")
     connector = get_store().connectors.get(connector_id)
     return json_response(connector_summary(connector, _latest(connector.id)))
@@ -75,6 +76,9 @@ def get_connector(connector_id: str) -> Response:
 @bp.route("/api/connectors/{connector_id}", methods=["PATCH"], authorizer=bearer_token)
 @api_route
 def update_connector(connector_id: str) -> Response:
+    from chalicelib.admin.connectors import connector_summary, patch_connector  # cold start
+    from chalicelib.domain.connector import ConnectorPatch
+
     require_scope(bp, "admin")
     patch = parse_body(bp.current_request.raw_body, ConnectorPatch)
     connector = patch_connector(get_store(), connector_id, patch, now=iso(get_clock().now()))
@@ -121,10 +125,13 @@ def transcript(conversation_id: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/qb-lists/{list_name}", methods=["GET"], authorizer=bearer_token)
 @api_route
 def qb_list(connector_id: str, list_name: str) -> Response:
+    from chalicelib.qbxml.lists import QB_LISTS  # cold start
+
     require_scope(bp, "admin")
-    if list_name not in LIST_NAMES:
+    list_names = {spec.name for spec in QB_LISTS}
+    if list_name not in list_names:
         raise NotFound(
-            f"unknown QuickBooks list {list_name!r}; one of: {', '.join(sorted(LIST_NAMES))}",
+            f"unknown QuickBooks list {list_name!r}; one of: {', '.join(sorted(list_names))}",
             code="unknown_list",
         )
     get_store().connectors.get(connector_id)
@@ -137,6 +144,9 @@ def qb_list(connector_id: str, list_name: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/inventory", methods=["GET"], authorizer=bearer_token)
 @api_route
 def inventory(connector_id: str) -> Response:
+    # cold start
+    from chalicelib.admin.inventory import INVENTORY_PAGE_DEFAULT, INVENTORY_PAGE_MAX, inventory_page
+
     # The admin scope, as the QuickBooks lists: both are the company file's own data, read by conversations.
     require_scope(bp, "admin")
     params = query_params(bp, {"limit", "cursor"})
@@ -147,6 +157,8 @@ def inventory(connector_id: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/refresh-lists", methods=["POST"], authorizer=bearer_token)
 @api_route
 def refresh_lists(connector_id: str) -> Response:
+    from chalicelib.admin.connectors import request_list_refresh  # cold start
+
     require_scope(bp, "admin")
     connector = request_list_refresh(get_store(), connector_id, now=iso(get_clock().now()))
     return json_response({"id": connector.id, "lists_refresh_requested": True}, 202)
@@ -155,6 +167,11 @@ def refresh_lists(connector_id: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/preview", methods=["GET"], authorizer=bearer_token)
 @api_route
 def preview(connector_id: str) -> Response:
+    from chalicelib.qbxml.document import render_request_message  # cold start
+    from chalicelib.steps.ports import TransferPorts
+    from chalicelib.store.qb_lists import CommittedQbLists
+    from chalicelib.transfers import registry
+
     require_scope(bp, "admin")
     store = get_store()
     connector = store.connectors.get(connector_id)

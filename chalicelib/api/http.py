@@ -6,16 +6,17 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint, Response
-from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.xml_text import describe_char, find_xml_incompatible
 from chalicelib.errors import DomainError, Forbidden, InvalidInput, PayloadTooLarge
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 log = logging.getLogger(__name__)
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="BaseModel")
 MAX_JSON_BODY_BYTES = 1_000_000
 JSON_HEADERS: dict[str, str | list[str]] = {"Content-Type": "application/json"}
 # Answers that carry a secret shown once must not be kept by any cache.
@@ -35,6 +36,8 @@ def error_response(status: int, code: str, message: str, details: list[Any] | No
 
 def parse_body(raw: bytes | str | None, model: type[Model]) -> Model:
     """Validate a JSON body against ``model`` (unknown fields rejected); ``InvalidInput`` names each field."""
+    from pydantic import ValidationError  # cold start: pydantic's models are built by the first request
+
     if raw is not None and len(raw) > MAX_JSON_BODY_BYTES:
         raise PayloadTooLarge(f"the request body is over {MAX_JSON_BODY_BYTES:,} bytes")
     if not raw:
@@ -63,6 +66,9 @@ def refuse_xml_incompatible_text(raw: bytes | str) -> None:
     Everything sent here may end up in qbXML; a control character accepted now would fail every conversation
     later. A body that is not JSON at all is left to the model's own validation (which names the problem).
     """
+    # Imported here (cold start): compiling its pattern of the XML character ranges takes milliseconds.
+    from chalicelib.domain.xml_text import describe_char, find_xml_incompatible
+
     try:
         data = json.loads(raw)
     except ValueError:

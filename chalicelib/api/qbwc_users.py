@@ -1,21 +1,16 @@
-"""QBWC user routes: create (password shown once), list, unlock, new password, .qwc, disable, delete."""
+"""QBWC user routes: create (password shown once), list, unlock, new password, .qwc, disable, delete.
+
+Route bodies import the admin and domain code they call (cold start: ``import app`` builds no pydantic model).
+"""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.admin.qbwc_users import (
-    create_user,
-    delete_user,
-    qwc_download,
-    reset_password,
-    set_user_active,
-)
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
-from chalicelib.domain.qbwc_user import QbwcUserCreate, QbwcUserPatch
 from chalicelib.errors import Conflict
 from chalicelib.qbwc.public_url import PublicUrlError
 from chalicelib.settings import get_settings
@@ -27,6 +22,9 @@ bp = users_blueprint
 @bp.route("/api/connectors/{connector_id}/users", methods=["POST"], authorizer=bearer_token)
 @api_route
 def create(connector_id: str) -> Response:
+    from chalicelib.admin.qbwc_users import create_user  # cold start
+    from chalicelib.domain.qbwc_user import QbwcUserCreate
+
     require_scope(bp, "admin")
     body = parse_body(bp.current_request.raw_body, QbwcUserCreate)
     connector = get_store().connectors.get(connector_id)
@@ -46,6 +44,9 @@ def list_users(connector_id: str) -> Response:
 @api_route
 def patch_user(connector_id: str, username: str) -> Response:
     """``{"active": false}`` disables the user (its .qwc stops working at once), ``true`` enables it."""
+    from chalicelib.admin.qbwc_users import set_user_active  # cold start
+    from chalicelib.domain.qbwc_user import QbwcUserPatch
+
     require_scope(bp, "admin")
     body = parse_body(bp.current_request.raw_body, QbwcUserPatch)
     user = set_user_active(get_store(), connector_id, username, active=body.active)
@@ -55,6 +56,8 @@ def patch_user(connector_id: str, username: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/users/{username}", methods=["DELETE"], authorizer=bearer_token)
 @api_route
 def delete(connector_id: str, username: str) -> Response:
+    from chalicelib.admin.qbwc_users import delete_user  # cold start
+
     require_scope(bp, "admin")
     deleted = delete_user(get_store(), connector_id, username)
     return json_response({"username": deleted, "deleted": True})
@@ -73,6 +76,8 @@ def unlock(connector_id: str, username: str) -> Response:
 )
 @api_route
 def new_password(connector_id: str, username: str) -> Response:
+    from chalicelib.admin.qbwc_users import reset_password  # cold start
+
     require_scope(bp, "admin")
     renewed = reset_password(get_store(), connector_id, username)
     return json_response({**renewed.user.public(), "password": renewed.password}, 200, NO_STORE)
@@ -81,6 +86,8 @@ def new_password(connector_id: str, username: str) -> Response:
 @bp.route("/api/connectors/{connector_id}/users/{username}/qwc", methods=["GET"], authorizer=bearer_token)
 @api_route
 def qwc(connector_id: str, username: str) -> Response:
+    from chalicelib.admin.qbwc_users import qwc_download  # cold start
+
     require_scope(bp, "admin")
     connector = get_store().connectors.get(connector_id)
     try:

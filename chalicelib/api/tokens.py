@@ -1,15 +1,16 @@
-"""API token routes (admin only): list by id and label, issue (shown once), revoke."""
+"""API token routes (admin only): list by id and label, issue (shown once), revoke.
+
+Route bodies import the admin and domain code they call (cold start: ``import app`` builds no pydantic model).
+"""
 
 from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.admin.tokens import is_token_id, issue_token
 from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import NO_STORE, api_route, json_response, parse_body, require_scope
 from chalicelib.clock import iso
-from chalicelib.domain.api_token import ApiTokenCreate
 from chalicelib.errors import NotFound
 
 tokens_blueprint = Blueprint(__name__)
@@ -26,6 +27,9 @@ def list_tokens() -> Response:
 @bp.route("/api/tokens", methods=["POST"], authorizer=bearer_token)
 @api_route
 def create() -> Response:
+    from chalicelib.admin.tokens import issue_token  # cold start
+    from chalicelib.domain.api_token import ApiTokenCreate
+
     require_scope(bp, "admin")
     body = parse_body(bp.current_request.raw_body, ApiTokenCreate)
     issued = issue_token(get_store(), scope=body.scope, label=body.label, now=iso(get_clock().now()))
@@ -35,6 +39,8 @@ def create() -> Response:
 @bp.route("/api/tokens/{token_id}", methods=["DELETE"], authorizer=bearer_token)
 @api_route
 def revoke(token_id: str) -> Response:
+    from chalicelib.admin.tokens import is_token_id  # cold start
+
     require_scope(bp, "admin")
     # An id no token can have is not looked up: one over DynamoDB's key size limit would fail as a 500.
     if not is_token_id(token_id):

@@ -1,6 +1,11 @@
-"""Transfer routes: enqueue (source), list and read (source), requeue and cancel (admin)."""
+"""Transfer routes: enqueue (source), list and read (source), requeue and cancel (admin).
+
+Route bodies import the admin and domain code they call (cold start: ``import app`` builds no pydantic model).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from chalice.app import Blueprint, Response
 
@@ -8,11 +13,10 @@ from chalicelib.api.auth import bearer_token
 from chalicelib.api.dependencies import get_clock, get_store
 from chalicelib.api.http import api_route, json_response, limit_param, parse_body, query_params, require_scope
 from chalicelib.clock import epoch, iso
-from chalicelib.domain.transfer import TRANSFER_STATUSES, RequeueOptions
 from chalicelib.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from chalicelib.transfers import registry
-from chalicelib.transfers.kind import TransferKind
-from chalicelib.transfers.queue import cancel, enqueue, requeue, void
+
+if TYPE_CHECKING:
+    from chalicelib.transfers.kind import TransferKind
 
 transfers_blueprint = Blueprint(__name__)
 bp = transfers_blueprint
@@ -23,6 +27,9 @@ bp = transfers_blueprint
 @bp.route("/api/transfers/{name}", methods=["POST"], authorizer=bearer_token)
 @api_route
 def enqueue_document(name: str) -> Response:
+    from chalicelib.transfers import registry  # cold start
+    from chalicelib.transfers.queue import enqueue
+
     require_scope(bp, "source")
     kind = registry.find(name)
     if kind is None:
@@ -80,6 +87,8 @@ def _connector_for(kind: TransferKind, routing_id: str | None, default_id: str) 
 @bp.route("/api/transfer-kinds", methods=["GET"], authorizer=bearer_token)
 @api_route
 def transfer_kinds() -> Response:
+    from chalicelib.transfers import registry  # cold start
+
     require_scope(bp, "source")
     return json_response({"kinds": [kind_view(kind) for kind in registry.kinds()]})
 
@@ -101,6 +110,9 @@ def kind_view(kind: TransferKind) -> dict[str, object]:
 @bp.route("/api/transfers", methods=["GET"], authorizer=bearer_token)
 @api_route
 def list_transfers() -> Response:
+    from chalicelib.domain.transfer import TRANSFER_STATUSES  # cold start
+    from chalicelib.transfers import registry
+
     require_scope(bp, "source")
     params = query_params(bp, {"connector_id", "kind", "status", "limit", "cursor", "conversation"})
     if params.get("kind") and registry.find(params["kind"]) is None:
@@ -151,6 +163,9 @@ def get_transfer(name: str) -> Response:
 @bp.route("/api/transfers/{name}/requeue", methods=["POST"], authorizer=bearer_token)
 @api_route
 def requeue_transfer(name: str) -> Response:
+    from chalicelib.domain.transfer import RequeueOptions  # cold start
+    from chalicelib.transfers.queue import requeue
+
     require_scope(bp, "admin")
     raw = bp.current_request.raw_body
     options = parse_body(raw, RequeueOptions) if raw else RequeueOptions()
@@ -161,6 +176,9 @@ def requeue_transfer(name: str) -> Response:
 @bp.route("/api/transfers/{name}/void", methods=["POST"], authorizer=bearer_token)
 @api_route
 def void_transfer(name: str) -> Response:
+    from chalicelib.transfers import registry  # cold start
+    from chalicelib.transfers.queue import void
+
     require_scope(bp, "admin")
     store = get_store()
     found = store.transfers.get(name)
@@ -178,6 +196,8 @@ def void_transfer(name: str) -> Response:
 @bp.route("/api/transfers/{name}/cancel", methods=["POST"], authorizer=bearer_token)
 @api_route
 def cancel_transfer(name: str) -> Response:
+    from chalicelib.transfers.queue import cancel  # cold start
+
     require_scope(bp, "admin")
     transfer = cancel(
         get_store().transfers, name, now=iso(get_clock().now()), conversation_running=_conversation_running

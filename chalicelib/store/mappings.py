@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.mapping import NamingConventions
 from chalicelib.errors import PayloadTooLarge
 from chalicelib.store.dynamodb import plain
 from chalicelib.store.routes import RouteRepository
+
+if TYPE_CHECKING:
+    from chalicelib.domain.mapping import NamingConventions
 
 # The compressed entries stay well below DynamoDB's 400 KB item limit; realistic sets of 5,000 entries
 # compress to a fraction of this, only deliberately incompressible text can reach it.
@@ -86,6 +88,8 @@ class MappingRepository:
 
     def get_naming(self, connector_id: str) -> NamingConventions:
         """The connector's naming conventions, or the defaults if an admin never set them."""
+        from chalicelib.domain.mapping import NamingConventions  # cold start: only naming reads need it
+
         item = self._table.get_item(Key={"PK": _pk(connector_id), "SK": "NAMING"}, ConsistentRead=True).get(
             "Item"
         )
