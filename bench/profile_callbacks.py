@@ -42,9 +42,9 @@ class CallbackProfiler:
     def installed(self) -> Iterator[None]:
         from moto.core.botocore_stubber import BotocoreStubber
 
-        import app as app_module
+        from chalicelib.qbwc import endpoint  # the SOAP route imports handle_soap_post from here on each call
 
-        handle, stub = getattr(app_module, "handle_soap_post"), BotocoreStubber.__call__  # noqa: B009
+        handle, stub = endpoint.handle_soap_post, BotocoreStubber.__call__
 
         def profiled_handle(service: Any, body: bytes, *, soap_action: str | None) -> Any:
             method = (soap_action or "").strip('"').rsplit("/", 1)[-1]
@@ -70,12 +70,12 @@ class CallbackProfiler:
             finally:
                 profile.enable()
 
-        setattr(app_module, "handle_soap_post", profiled_handle)  # noqa: B010
+        setattr(endpoint, "handle_soap_post", profiled_handle)  # noqa: B010
         setattr(BotocoreStubber, "__call__", paused_stub)  # noqa: B010
         try:
             yield
         finally:
-            setattr(app_module, "handle_soap_post", handle)  # noqa: B010
+            setattr(endpoint, "handle_soap_post", handle)  # noqa: B010
             setattr(BotocoreStubber, "__call__", stub)  # noqa: B010
 
     def report(self) -> str:
