@@ -27,6 +27,11 @@ Single-table design. Access patterns (keys are strings with type prefixes):
 | inventory: current read  | CONNECTOR#<id>             | INVENTORY                  |                      |                             |
 | inventory part (slot)    | CONNECTOR#<id>             | INVENTORY#<slot>#<ListID>  | INVENTORY#<id>       | <read id>#<name>#<ListID>   |
 
+A transfer item holds its keys, ``connector_id``, ``kind``, ``status`` and ``updated_at`` (what filters and
+conditions name) and ``data``, the whole transfer as JSON text (one attribute to convert instead of dozens;
+items written before 0.7 keep a field per attribute and are read as they are, and packed when written again).
+Conversations read and write transfers through a plain client (``store/wire.py``), a hundred at a time.
+
 Transfers use GSI1 as a sparse work index: ``QUEUE#<connector>`` (queued, in flight, failed and still to retry)
 or ``SYNC#<connector>`` (transferred invoices whose paid date is followed), sorted by time; other statuses
 carry no GSI1 key and drop out of it. GSI2 lists every transfer: ``TRANSFERS`` / ``<enqueued_at>#<id>``.
