@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import Any
 
-from bench.measure import REPO, prepare_process, table, write_results
+from bench.measure import REPO, prepare_process, publish, table
 
 IMPORT_ROUNDS = 30
 FIRST_ANSWER_ROUNDS = 15
@@ -339,10 +339,7 @@ def main() -> None:
             "import app": _slowest_imports("import app", env),
             "the first answer": _slowest_imports(FIRST_ANSWER_CHILD, env),
         }
-    result["bench_runtime_s"] = round(time.perf_counter() - started, 1)
-    print(_report(result))
-    where = write_results("coldstart", result, now)
-    print(f"\nbenchmark took {result['bench_runtime_s']} s; JSON: {where}")
+    publish("coldstart", result, now=now, started=started, report=_report(result))
 
 
 if __name__ == "__main__":

@@ -51,13 +51,13 @@ from bench.measure import (
     method_table,
     operations,
     prepare_process,
+    publish,
     qbxml_requests,
     qbxml_responses,
     sizes,
     table,
     utf8_sizes,
     versions,
-    write_results,
 )
 
 if TYPE_CHECKING:
@@ -257,10 +257,7 @@ def main() -> None:
         "scenarios": [_scenario_result(scenario) for scenario in SCENARIOS],
         "password_hashing": _hashing(),
     }
-    result["bench_runtime_s"] = round(time.perf_counter() - started, 1)
-    print(_report(result))
-    where = write_results("foundation", result, now)
-    print(f"\nbenchmark took {result['bench_runtime_s']} s; JSON: {where}")
+    publish("foundation", result, now=now, started=started, report=_report(result))
 
 
 if __name__ == "__main__":

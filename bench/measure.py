@@ -493,6 +493,14 @@ def cpu_table(methods: dict[str, Any]) -> list[str]:
     )
 
 
+def publish(name: str, result: dict[str, Any], *, now: datetime, started: float, report: str) -> None:
+    """Stamp the run time on ``result``, print ``report`` and write the JSON (``write_results``)."""
+    result["bench_runtime_s"] = round(time.perf_counter() - started, 1)
+    print(report)
+    where = write_results(name, result, now)
+    print(f"\nbenchmark took {result['bench_runtime_s']} s; JSON: {where}")
+
+
 def write_results(name: str, result: dict[str, Any], now: datetime) -> str:
     """Write ``<name>-<UTC>.json`` and ``<name>-latest.json`` under bench/results/; says where."""
     RESULTS.mkdir(parents=True, exist_ok=True)
