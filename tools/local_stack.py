@@ -446,14 +446,25 @@ class Dynalite:
 
 
 def _chalice_argv(port: int) -> list[str]:
-    # The chalice that sits next to the running interpreter is the venv's; fall back to the repo's venv.
-    for candidate in (Path(sys.executable).parent / "chalice", REPO_ROOT / ".venv" / "bin" / "chalice"):
-        if candidate.is_file():
-            command = [str(candidate)]
-            break
-    else:
-        command = [sys.executable, "-c", "import sys; from chalice.cli import main; sys.exit(main())"]
-    return [*command, "local", "--stage", "local", "--host", HOST, "--port", str(port), "--no-autoreload"]
+    # ``chalice local`` through tools/chalice_local.py (Nagle's algorithm off: see there), run by the
+    # interpreter that has chalice installed: the running one when the venv's chalice sits next to it, else
+    # the repo's venv.
+    python = Path(sys.executable)
+    if not (python.parent / "chalice").is_file() and (REPO_ROOT / ".venv" / "bin" / "chalice").is_file():
+        python = REPO_ROOT / ".venv" / "bin" / "python"
+    launcher = Path(__file__).resolve().with_name("chalice_local.py")
+    return [
+        str(python),
+        str(launcher),
+        "local",
+        "--stage",
+        "local",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-autoreload",
+    ]
 
 
 class LocalStack:
