@@ -1,4 +1,5 @@
-"""Shared fixtures: a moto DynamoDB table, the store over it, the Chalice test client, tokens, a clock."""
+"""Shared fixtures: a moto DynamoDB table, the store over it, the Chalice test client, tokens, a clock, and
+cheap password hashing."""
 
 from __future__ import annotations
 
@@ -28,6 +29,22 @@ for _name, _value in {
     os.environ[_name] = _value
 
 
+# PBKDF2 iterations of the hashes made while the suite runs (production: 210,000). Hashing is the same code at
+# any count; at 210,000 the suite's thousand-odd tokens, passwords and checks took about a quarter of its time.
+# tests/security/test_secrets.py checks that a process the suite has not touched hashes at 210,000.
+TEST_WORK_FACTOR = 1_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Every test's hashes at TEST_WORK_FACTOR iterations (local stacks started by tests get the same)."""
+    from chalicelib.security import secrets
+
+    secrets.work_factor = TEST_WORK_FACTOR
+    yield
+    secrets.work_factor = secrets.PBKDF2_ITERATIONS
+
+
 class FakeClock:
     """A clock the test moves by hand; each reading also ticks one millisecond, as real callbacks take time."""
 
@@ -47,6 +64,12 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# moto starts each test's mock from empty backends as always; it is only told to keep boto3's default session
+# (fake credentials, no profile: nothing real to leak), so a test's clients reuse the service models already
+# loaded instead of parsing botocore's JSON again (about 0.2 s a test).
+MOTO_CONFIG: dict[str, Any] = {"core": {"reset_boto3_session": False}}
+
+
 @pytest.fixture
 def table() -> Iterator[Any]:
     """A fresh moto DynamoDB table built from the one table spec."""
@@ -55,7 +78,7 @@ def table() -> Iterator[Any]:
 
     from chalicelib.store.table_spec import ensure_table
 
-    with mock_aws():
+    with mock_aws(config=MOTO_CONFIG):
         client = boto3.client("dynamodb", region_name="us-east-1")
         ensure_table(client, TABLE_NAME)
         yield boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE_NAME)
