@@ -67,9 +67,6 @@ def clock() -> FakeClock:
 # moto starts each test's mock from empty backends as always; it is only told to keep boto3's default session
 # (fake credentials, no profile: nothing real to leak), so a test's clients reuse the service models already
 # loaded instead of parsing botocore's JSON again (about 0.2 s a test).
-MOTO_CONFIG: dict[str, Any] = {"core": {"reset_boto3_session": False}}
-
-
 @pytest.fixture
 def table() -> Iterator[Any]:
     """A fresh moto DynamoDB table built from the one table spec."""
@@ -78,7 +75,7 @@ def table() -> Iterator[Any]:
 
     from chalicelib.store.table_spec import ensure_table
 
-    with mock_aws(config=MOTO_CONFIG):
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         client = boto3.client("dynamodb", region_name="us-east-1")
         ensure_table(client, TABLE_NAME)
         yield boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE_NAME)
