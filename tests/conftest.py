@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests import moto_speedup
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SPEC = FIXTURES / "spec"
 TABLE_NAME = "qbwc-bridge-test"
@@ -27,6 +29,9 @@ for _name, _value in {
     "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
 }.items():
     os.environ[_name] = _value
+
+# moto's DynamoDB answers without its slow generic serializer where the result is the same (see there).
+moto_speedup.install()
 
 
 # PBKDF2 iterations of the hashes made while the suite runs (production: 210,000). Hashing is the same code at
