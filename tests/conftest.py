@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,17 +70,35 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def dynalite_server() -> Iterator[Any]:
+    """One in-memory dynalite per worker, for the tests marked ``dynalite`` (each gets a table of its own)."""
+    from tools.local_stack import Dynalite
+
+    with Dynalite() as server:
+        yield server
+
+
 # moto starts each test's mock from empty backends as always; it is only told to keep boto3's default session
 # (fake credentials, no profile: nothing real to leak), so a test's clients reuse the service models already
 # loaded instead of parsing botocore's JSON again (about 0.2 s a test).
 @pytest.fixture
-def table() -> Iterator[Any]:
-    """A fresh moto DynamoDB table built from the one table spec."""
+def table(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh DynamoDB table built from the one table spec: moto's, or for a test marked ``dynalite`` (tens of
+    thousands of items, where moto takes about a millisecond per item and attribute) a new table in the
+    worker's dynalite."""
     import boto3
     from moto import mock_aws
 
     from chalicelib.store.table_spec import ensure_table
 
+    if request.node.get_closest_marker("dynalite") is not None:
+        server = request.getfixturevalue("dynalite_server")
+        name = f"{TABLE_NAME}-{secrets.token_hex(4)}"
+        ensure_table(server.client(), name)
+        yield boto3.resource("dynamodb", region_name="us-east-1", endpoint_url=server.endpoint).Table(name)
+        server.client().delete_table(TableName=name)
+        return
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
         client = boto3.client("dynamodb", region_name="us-east-1")
         ensure_table(client, TABLE_NAME)
@@ -114,12 +133,15 @@ def outbox(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app_env(table: Any, clock: FakeClock, outbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's settings and dependencies pointed at the moto table, the fake clock and the outbox."""
+    """The app's settings and dependencies pointed at the test's table, the fake clock and the outbox."""
     from chalicelib.api import dependencies
 
     monkeypatch.setenv("OUTBOX_DIR", str(outbox))
-    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
-    monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    monkeypatch.setenv("TABLE_NAME", table.name)
+    if table.name == TABLE_NAME:  # moto's
+        monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    else:  # the worker's dynalite
+        monkeypatch.setenv("DYNAMODB_ENDPOINT", table.meta.client.meta.endpoint_url)
     monkeypatch.setenv("PUBLIC_URL", "http://localhost:8000")
     monkeypatch.setenv("LIST_PAGE_SIZE", "50")
     dependencies.reset()
