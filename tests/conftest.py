@@ -34,7 +34,6 @@ for _name, _value in {
 # moto's DynamoDB answers without its slow generic serializer where the result is the same (see there).
 moto_speedup.install()
 
-
 # PBKDF2 iterations of the hashes made while the suite runs (production: 210,000). Hashing is the same code at
 # any count; at 210,000 the suite's thousand-odd tokens, passwords and checks took about a quarter of its time.
 # tests/security/test_secrets.py checks that a process the suite has not touched hashes at 210,000.
