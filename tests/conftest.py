@@ -43,11 +43,11 @@ TEST_WORK_FACTOR = 1_000
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
     """Every test's hashes at TEST_WORK_FACTOR iterations (local stacks started by tests get the same)."""
-    from chalicelib.security import secrets
+    from chalicelib.security import secrets as app_secrets  # not the stdlib's secrets imported above
 
-    secrets.work_factor = TEST_WORK_FACTOR
+    app_secrets.work_factor = TEST_WORK_FACTOR
     yield
-    secrets.work_factor = secrets.PBKDF2_ITERATIONS
+    app_secrets.work_factor = app_secrets.PBKDF2_ITERATIONS
 
 
 class FakeClock:
