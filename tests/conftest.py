@@ -1,15 +1,19 @@
-"""Shared fixtures: a moto DynamoDB table, the store over it, the Chalice test client, tokens, a clock."""
+"""Shared fixtures: a moto DynamoDB table, the store over it, the Chalice test client, tokens, a clock, and
+cheap password hashing."""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import moto_speedup
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPEC = FIXTURES / "spec"
@@ -26,6 +30,24 @@ for _name, _value in {
     "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
 }.items():
     os.environ[_name] = _value
+
+# moto's DynamoDB answers without its slow generic serializer where the result is the same (see there).
+moto_speedup.install()
+
+# PBKDF2 iterations of the hashes made while the suite runs (production: 210,000). Hashing is the same code at
+# any count; at 210,000 the suite's thousand-odd tokens, passwords and checks took about a quarter of its time.
+# tests/security/test_secrets.py checks that a process the suite has not touched hashes at 210,000.
+TEST_WORK_FACTOR = 1_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Every test's hashes at TEST_WORK_FACTOR iterations (local stacks started by tests get the same)."""
+    from chalicelib.security import secrets as app_secrets  # not the stdlib's secrets imported above
+
+    app_secrets.work_factor = TEST_WORK_FACTOR
+    yield
+    app_secrets.work_factor = app_secrets.PBKDF2_ITERATIONS
 
 
 class FakeClock:
@@ -47,15 +69,36 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def dynalite_server() -> Iterator[Any]:
+    """One in-memory dynalite per worker, for the tests marked ``dynalite`` (each gets a table of its own)."""
+    from tools.local_stack import Dynalite
+
+    with Dynalite() as server:
+        yield server
+
+
+# moto starts each test's mock from empty backends as always; it is only told to keep boto3's default session
+# (fake credentials, no profile: nothing real to leak), so a test's clients reuse the service models already
+# loaded instead of parsing botocore's JSON again (about 0.2 s a test).
 @pytest.fixture
-def table() -> Iterator[Any]:
-    """A fresh moto DynamoDB table built from the one table spec."""
+def table(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh DynamoDB table built from the one table spec: moto's, or for a test marked ``dynalite`` (tens of
+    thousands of items, where moto takes about a millisecond per item and attribute) a new table in the
+    worker's dynalite."""
     import boto3
     from moto import mock_aws
 
     from chalicelib.store.table_spec import ensure_table
 
-    with mock_aws():
+    if request.node.get_closest_marker("dynalite") is not None:
+        server = request.getfixturevalue("dynalite_server")
+        name = f"{TABLE_NAME}-{secrets.token_hex(4)}"
+        ensure_table(server.client(), name)
+        yield boto3.resource("dynamodb", region_name="us-east-1", endpoint_url=server.endpoint).Table(name)
+        server.client().delete_table(TableName=name)
+        return
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         client = boto3.client("dynamodb", region_name="us-east-1")
         ensure_table(client, TABLE_NAME)
         yield boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE_NAME)
@@ -89,12 +132,15 @@ def outbox(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app_env(table: Any, clock: FakeClock, outbox: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's settings and dependencies pointed at the moto table, the fake clock and the outbox."""
+    """The app's settings and dependencies pointed at the test's table, the fake clock and the outbox."""
     from chalicelib.api import dependencies
 
     monkeypatch.setenv("OUTBOX_DIR", str(outbox))
-    monkeypatch.setenv("TABLE_NAME", TABLE_NAME)
-    monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    monkeypatch.setenv("TABLE_NAME", table.name)
+    if table.name == TABLE_NAME:  # moto's
+        monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    else:  # the worker's dynalite
+        monkeypatch.setenv("DYNAMODB_ENDPOINT", table.meta.client.meta.endpoint_url)
     monkeypatch.setenv("PUBLIC_URL", "http://localhost:8000")
     monkeypatch.setenv("LIST_PAGE_SIZE", "50")
     dependencies.reset()

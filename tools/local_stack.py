@@ -47,6 +47,7 @@ import boto3
 from botocore.config import Config
 
 from chalicelib.store.table_spec import ensure_table
+from tools.chalice_local import TEST_WORK_FACTOR_VAR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DYNALITE_CLI = REPO_ROOT / "node_modules" / "dynalite" / "cli.js"
@@ -67,6 +68,8 @@ LOCAL_AWS_ENV: dict[str, str] = {
 }
 # Inherited variables that would point a local run at a real account or another endpoint.
 _STRIPPED_AWS_VARS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+# Set only through extra_env by the test suite's stacks (tools/chalice_local.py), never inherited from a shell.
+_TEST_ONLY_VARS = (TEST_WORK_FACTOR_VAR,)
 # The app's own settings (chalicelib/settings.py). The stack sets the ones it owns; the others are dropped
 # from the inherited environment so a test run does not depend on the shell it started from (extra_env adds
 # them back; `make run` forwards what the developer's shell sets).
@@ -144,6 +147,7 @@ def local_base_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in APP_SETTING_VARS
         and key not in _STRIPPED_AWS_VARS
+        and key not in _TEST_ONLY_VARS
         and not key.startswith("AWS_ENDPOINT_URL")
     }
     env.update(LOCAL_AWS_ENV)
@@ -446,14 +450,25 @@ class Dynalite:
 
 
 def _chalice_argv(port: int) -> list[str]:
-    # The chalice that sits next to the running interpreter is the venv's; fall back to the repo's venv.
-    for candidate in (Path(sys.executable).parent / "chalice", REPO_ROOT / ".venv" / "bin" / "chalice"):
-        if candidate.is_file():
-            command = [str(candidate)]
-            break
-    else:
-        command = [sys.executable, "-c", "import sys; from chalice.cli import main; sys.exit(main())"]
-    return [*command, "local", "--stage", "local", "--host", HOST, "--port", str(port), "--no-autoreload"]
+    # ``chalice local`` through tools/chalice_local.py (Nagle's algorithm off: see there), run by the
+    # interpreter that has chalice installed: the running one when the venv's chalice sits next to it, else
+    # the repo's venv.
+    python = Path(sys.executable)
+    if not (python.parent / "chalice").is_file() and (REPO_ROOT / ".venv" / "bin" / "chalice").is_file():
+        python = REPO_ROOT / ".venv" / "bin" / "python"
+    launcher = Path(__file__).resolve().with_name("chalice_local.py")
+    return [
+        str(python),
+        str(launcher),
+        "local",
+        "--stage",
+        "local",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-autoreload",
+    ]
 
 
 class LocalStack:

@@ -13,6 +13,10 @@ import hmac
 import secrets
 
 PBKDF2_ITERATIONS = 210_000
+# The count new hashes and checks against no usable hash use: PBKDF2_ITERATIONS. Only the test suite lowers it
+# (tests/conftest.py, and the local stacks it starts), so its thousands of hashes cost little; nothing in the
+# app changes it. A stored hash is checked with the count it carries either way.
+work_factor = PBKDF2_ITERATIONS
 _SCHEME = "pbkdf2_sha512"
 # Unambiguous alphabet for passwords a person types once into QBWC (no 0/O, 1/l/I).
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"  # noqa: S105 - an alphabet
@@ -37,17 +41,18 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_secret(secret: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
-    """A salted PBKDF2 hash of ``secret`` for storage."""
+def hash_secret(secret: str, *, iterations: int | None = None) -> str:
+    """A salted PBKDF2 hash of ``secret`` for storage (``work_factor`` iterations unless told)."""
+    iterations = work_factor if iterations is None else iterations
     salt = secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations)
     return f"{_SCHEME}${iterations}${_b64(salt)}${_b64(digest)}"
 
 
 # Checked against when there is no usable stored hash (no such user or token): the same PBKDF2 work as a real
-# check, with nothing to match. A fixed salt and an all-zero digest need no hashing of their own, so the first
-# miss of a process costs no more than later ones.
-_NO_HASH = (PBKDF2_ITERATIONS, bytes(16), bytes(64))
+# check (``work_factor`` iterations), with nothing to match. A fixed salt and an all-zero digest need no hashing
+# of their own, so the first miss of a process costs no more than later ones.
+_NO_SALT, _NO_DIGEST = bytes(16), bytes(64)
 
 
 def _parse(stored_hash: str) -> tuple[int, bytes, bytes] | None:
@@ -67,6 +72,6 @@ def _parse(stored_hash: str) -> tuple[int, bytes, bytes] | None:
 def verify_secret(secret: str, stored_hash: str | None) -> bool:
     """True when ``secret`` matches ``stored_hash``; constant-time, as slow for a missing or unusable hash."""
     parsed = _parse(stored_hash) if stored_hash else None
-    iterations, salt, expected = parsed or _NO_HASH
+    iterations, salt, expected = parsed or (work_factor, _NO_SALT, _NO_DIGEST)
     actual = hashlib.pbkdf2_hmac("sha512", secret.encode("utf-8"), salt, iterations)
     return hmac.compare_digest(actual, expected) and parsed is not None

@@ -501,6 +501,7 @@ def test_route_a_resource_and_back(client: Any, store: Any, admin_headers: dict[
 # --- many routes ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.dynalite  # thousands of items: see the table fixture
 def test_twenty_thousand_routed_organizations_each_enqueue_to_their_connector(
     client: Any, store: Any, admin_headers: dict[str, str], source_headers: dict[str, str]
 ) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from tools.chalice_local import TEST_WORK_FACTOR_VAR
 from tools.local_stack import LocalStack
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,8 +33,11 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[LocalStack]:
-    with LocalStack() as running:
+def stack(cheap_password_hashing: None) -> Iterator[LocalStack]:
+    from chalicelib.security import secrets
+
+    # The app hashes as cheaply as the tests' own process (tests/conftest.py).
+    with LocalStack(extra_env={TEST_WORK_FACTOR_VAR: str(secrets.work_factor)}) as running:
         yield running
 
 

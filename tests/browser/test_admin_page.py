@@ -62,6 +62,9 @@ def test_create_connector_add_user_and_download_qwc(signed_in: Any, api: Api, tm
     assert "no conversations yet" in row.text_content()
 
     row.get_by_role("button", name=f"Manage {name}").click()
+    # The detail has loaded its users once its title has the focus. A user added before that could be
+    # overwritten in the grid by the answer to the detail's own first load, if that answer came last.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'detail-title'")
     username = f"office-{secrets.token_hex(3)}"
     page.get_by_label("New user name").fill(username)
     page.get_by_role("button", name="Add user").click()

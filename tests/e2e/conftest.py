@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from tools.chalice_local import TEST_WORK_FACTOR_VAR
 from tools.local_stack import LocalStack
 
 # Small pages and messages, so the sample companies need several iterator round trips and invoices travel in
@@ -20,8 +21,15 @@ E2E_MESSAGE_REQUESTS = 25
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[LocalStack]:
-    env = {"LIST_PAGE_SIZE": str(E2E_PAGE_SIZE), "MAX_MESSAGE_REQUESTS": str(E2E_MESSAGE_REQUESTS)}
+def stack(cheap_password_hashing: None) -> Iterator[LocalStack]:
+    from chalicelib.security import secrets
+
+    env = {
+        "LIST_PAGE_SIZE": str(E2E_PAGE_SIZE),
+        "MAX_MESSAGE_REQUESTS": str(E2E_MESSAGE_REQUESTS),
+        # The app hashes as cheaply as the tests' own process (tests/conftest.py).
+        TEST_WORK_FACTOR_VAR: str(secrets.work_factor),
+    }
     with LocalStack(extra_env=env) as running:
         yield running
 

@@ -1,4 +1,5 @@
-"""The inventory repository against moto: pages, complete reads, parts that vanish, paging, exact decimals."""
+"""The inventory repository against moto (ten thousand parts against dynalite): pages, complete reads, parts
+that vanish, paging, exact decimals."""
 
 from __future__ import annotations
 
@@ -172,6 +173,7 @@ def test_bad_input_writes_nothing(store: Store, table: Any) -> None:
     assert table_snapshot(table) == before
 
 
+@pytest.mark.dynalite  # thousands of items: see the table fixture
 def test_ten_thousand_parts_fit_one_item_each(store: Store, table: Any) -> None:
     for start in range(0, 10_000, 500):
         page = [_level(n, quantity=str(n)) for n in range(start, start + 500)]

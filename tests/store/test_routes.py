@@ -1,4 +1,5 @@
-"""Organization and resource routes against moto: one item per route, no cap, the cache, the old single item."""
+"""Organization and resource routes against moto (thousands of routes against dynalite): one item per route,
+no cap, the cache, the old single item."""
 
 from __future__ import annotations
 
@@ -126,6 +127,7 @@ def test_ids_longer_than_a_route_may_have_are_never_looked_up(table: Any) -> Non
     assert RouteRepository(table).get("organization", "9" * 100) == "c1"
 
 
+@pytest.mark.dynalite  # thousands of items: see the table fixture
 def test_three_thousand_routes_beyond_the_old_cap_listed_page_by_page(table: Any) -> None:
     routes = RouteRepository(table)
     wanted = {f"ORG-{n:05d}": f"c{n % 3}" for n in range(3000)}
@@ -284,6 +286,7 @@ def test_the_old_item_counts_within_the_ten_second_window(table: Any) -> None:
     assert enqueue_side.connector_for("organization", "ORG-2", "d") == "c2"
 
 
+@pytest.mark.dynalite  # thousands of items: see the table fixture
 def test_migration_moves_every_route_to_an_item_and_deletes_the_old_item(table: Any) -> None:
     old = {f"ORG-{n:04d}": f"c{n % 4}" for n in range(600)}
     _legacy_item(table, old)

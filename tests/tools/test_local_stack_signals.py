@@ -4,8 +4,8 @@ the signal comes during start-up. Clean means: exit code 0, a short message, no 
 server process left.
 
 The supervisor (``tools.local_stack.serve``) runs in a subprocess against a throwaway app whose SIGTERM
-handler takes seconds to exit, so the test's follow-up signals deterministically land while the
-supervisor is inside ``stack.stop()``. The servers are found through /proc: every process holding a file
+handler does not exit until the test says so (it creates a file), so the test's follow-up signals
+deterministically land while the supervisor is inside ``stack.stop()``. The servers are found through /proc: every process holding a file
 under the test's directories open (their logs), so an orphan cannot hide (Linux only).
 """
 
@@ -30,11 +30,12 @@ from tools.local_stack import DYNALITE_CLI, REPO_ROOT, pick_free_port
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds processes through /proc")
 
 _UP = "qbwc-bridge is running on"
-# How long the app takes to exit on SIGTERM when the test signals during shutdown: a wide margin for a busy CI.
-_SLOW_STOP_SECONDS = 2.0
 _START_TIMEOUT = 60.0
+# The most the app waits on SIGTERM for the test's go-ahead (a failed test never gives it).
+_STOP_WAIT_LIMIT_SECONDS = 30.0
 
-# `chalice local` on an app that can be slow to import (start-up tests) and is slow to stop on SIGTERM.
+# `chalice local` on an app that can be slow to import (start-up tests) and, on SIGTERM, exits only once the
+# file ``release`` exists (at once when it is empty).
 _SLOW_APP = textwrap.dedent(
     """
     import os
@@ -47,12 +48,14 @@ _SLOW_APP = textwrap.dedent(
     time.sleep({start_seconds})
 
 
-    def _stop_slowly(signum, frame):
-        time.sleep({stop_seconds})
+    def _stop_when_released(signum, frame):
+        deadline = time.monotonic() + {wait_limit}
+        while {release!r} and not os.path.exists({release!r}) and time.monotonic() < deadline:
+            time.sleep(0.01)
         os._exit(0)
 
 
-    signal.signal(signal.SIGTERM, _stop_slowly)
+    signal.signal(signal.SIGTERM, _stop_when_released)
 
 
     @app.route("/api/health")
@@ -185,11 +188,13 @@ class _Supervisor:
 def supervisor_for(tmp_path: Path) -> Iterator[Callable[..., _Supervisor]]:
     started: list[_Supervisor] = []
 
-    def start(*, start_seconds: float = 0.0, stop_seconds: float = 0.0) -> _Supervisor:
+    def start(*, start_seconds: float = 0.0, release: Path | None = None) -> _Supervisor:
         project = tmp_path / "project"
         (project / ".chalice").mkdir(parents=True)
         shutil.copy(REPO_ROOT / ".chalice" / "config.json", project / ".chalice" / "config.json")
-        app = _SLOW_APP.format(start_seconds=start_seconds, stop_seconds=stop_seconds)
+        app = _SLOW_APP.format(
+            start_seconds=start_seconds, release=str(release or ""), wait_limit=_STOP_WAIT_LIMIT_SECONDS
+        )
         (project / "app.py").write_text(app)
         argv = [
             sys.executable,
@@ -243,7 +248,9 @@ def _assert_clean_exit(supervisor: _Supervisor, tmp_path: Path, servers: dict[st
 def test_stop_signals_end_cleanly(
     supervisor_for: Callable[..., _Supervisor], tmp_path: Path, signals: list[str]
 ) -> None:
-    supervisor = supervisor_for(stop_seconds=_SLOW_STOP_SECONDS if len(signals) > 1 else 0.0)
+    # With signals to send during shutdown, chalice local exits only once they are sent.
+    release = tmp_path / "release" if len(signals) > 1 else None
+    supervisor = supervisor_for(release=release)
     supervisor.wait_for(_UP)
     servers = _servers(tmp_path / "log", supervisor)
     assert sorted(servers) == ["chalice.log", "dynalite.log"]
@@ -252,9 +259,12 @@ def test_stop_signals_end_cleanly(
     supervisor.signal(first)
     supervisor.wait_for(f"{first.name}: stopping ...", timeout=10)
     for signum in during_shutdown:
-        # chalice local takes seconds to exit, and the stack stops it first: this is mid-shutdown.
+        # chalice local has not exited yet (it waits for the release file), and the stack stops it first:
+        # this is mid-shutdown.
         assert not _group_gone(servers["chalice.log"])
         supervisor.signal(signum)
+    if release is not None:
+        release.touch()
 
     _assert_clean_exit(supervisor, tmp_path, servers, first.name)
 
