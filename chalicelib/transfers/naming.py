@@ -7,7 +7,7 @@ and naming conventions it reads are kept for the callback only (``Names``), neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,10 +50,15 @@ def plan_items(
     codes: dict[str, dict[str, Any]],
     naming: NamingConventions,
     default_account: str,
+    known: Container[str] = (),
 ) -> dict[str, dict[str, Any]]:
-    """The item of each (billing code, line of business): mapped, or formed by the item naming convention."""
+    """The item of each (billing code, line of business): mapped, or formed by the item naming convention;
+    none for the keys in ``known`` (what the plan has already: the same code and line of business always
+    name the same item)."""
     found: dict[str, dict[str, Any]] = {}
     for code, lob in lines:
+        if line_key(code, lob) in known:
+            continue
         mapped = codes.get(code.lower(), {})
         account = checked_mapping_target(
             mapped.get("income_account") or default_account,

@@ -449,15 +449,19 @@ class SendStep:
         """
         checked = set(state.get("checked", []))
         changed: dict[str, Transfer] = {}
-        while True:
-            ready = [(tag, split_tag(tag)[0]) for tag, status in st.items() if status in ("ready", "retry")]
-            if sum(1 for _, transfer_id in ready if transfer_id in checked) >= ctx.message_slots:
+        ready = [split_tag(tag)[0] for tag, status in st.items() if status in ("ready", "retry")]
+        sendable = sum(1 for transfer_id in ready if transfer_id in checked)  # parts the message may take
+        unchecked = list(dict.fromkeys(i for i in ready if i not in checked))
+        for start in range(0, len(unchecked), READ_AHEAD):
+            if sendable >= ctx.message_slots:
                 break
-            upcoming = list(dict.fromkeys(i for _, i in ready if i not in checked))[:READ_AHEAD]
-            if not upcoming:
-                break
+            upcoming = unchecked[start : start + READ_AHEAD]
             self._check(ctx, upcoming, changed)
             checked.update(upcoming)
+            # What passed is sendable; what failed or waits is not.
+            sendable += sum(
+                1 for i in upcoming for tag in self._tags_of(ctx, i) if st[tag] in ("ready", "retry")
+            )
         assert ctx.ports is not None
         ctx.ports.save(changed.values())
         state["checked"] = sorted(checked)

@@ -69,7 +69,7 @@ class InvoicePipeline:
             if line.billing_code is not None
         ]
         # Everything is worked out before anything is recorded: a document that fails leaves no trace.
-        items = plan_items(lines, names.codes, names.naming, accounts.other_income)
+        items = plan_items(lines, names.codes, names.naming, accounts.other_income, known=plan["items"])
         for line in document.lines:
             if line.product is not None:
                 # An inventory part of the product's name is used as is; else a non-inventory part is created.

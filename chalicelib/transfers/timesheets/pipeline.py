@@ -90,7 +90,9 @@ class TimesheetPipeline:
         assert names is not None  # prepare came first
         document = ctx.document(TimesheetDocument, transfer)
         lines = [(e.billing_code, e.line_of_business) for e in document.entries if e.billing_code]
-        items = plan_items(lines, names.codes, names.naming, ctx.connector.accounts.other_income)
+        items = plan_items(
+            lines, names.codes, names.naming, ctx.connector.accounts.other_income, known=plan["items"]
+        )
         classes = plan_classes([e.line_of_business for e in document.entries], names.classes_map)
         payroll = {}
         for entry in document.entries:
