@@ -119,23 +119,14 @@ def update_arguments(fields: dict[str, Any], values: dict[str, Any] | None = Non
     return arguments
 
 
-def batch_get(
-    table: Any, keys: list[dict[str, str]], *, attributes: tuple[str, ...] = ()
-) -> Iterator[dict[str, Any]]:
-    """The items with these keys, strongly consistent, 100 keys per request, retrying unprocessed keys;
-    only ``attributes`` of each when given (less to convert; DynamoDB reads the whole item either way).
+def batch_get(table: Any, keys: list[dict[str, str]]) -> Iterator[dict[str, Any]]:
+    """The items with these keys, strongly consistent, 100 keys per request, retrying unprocessed keys.
 
     The table resource has no batch get; its client (which converts values both ways) does.
     """
     client = table.meta.client
-    projection: dict[str, Any] = {}
-    if attributes:
-        names = {f"#a{i}": name for i, name in enumerate(attributes)}
-        projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
     for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {
-            table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True, **projection}
-        }
+        request: dict[str, Any] = {table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
         while request:
             answer = client.batch_get_item(RequestItems=request)
             yield from answer.get("Responses", {}).get(table.name, [])
