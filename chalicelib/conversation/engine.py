@@ -123,6 +123,7 @@ class ConversationEngine:
             self._lose_outstanding()
         self.ctx.message_slots = max_requests
         self._advance()
+        self.ctx.message_slots = 0
         chosen: list[etree._Element] = []
         outstanding: dict[str, str] = {}
         tags: dict[str, list[str]] = {}

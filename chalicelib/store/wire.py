@@ -95,8 +95,7 @@ class WireTable:
     def _write(self, requests: list[dict[str, Any]]) -> None:
         pending = {self._table.name: requests}
         for attempt in range(MAX_TRIES):
-            if attempt:
-                time.sleep(FIRST_PAUSE_SECONDS * 2 ** (attempt - 1))
+            _pause_before(attempt)
             pending = self.client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
             if not pending:
                 return
@@ -115,8 +114,7 @@ class WireTable:
                 self._table.name: {"Keys": chunk, "ConsistentRead": True, **projection}
             }
             for attempt in range(MAX_TRIES):
-                if attempt:
-                    time.sleep(FIRST_PAUSE_SECONDS * 2 ** (attempt - 1))
+                _pause_before(attempt)
                 answer = self.client.batch_get_item(RequestItems=request)
                 for found in answer.get("Responses", {}).get(self._table.name, []):
                     yield from_wire(found)
@@ -125,3 +123,9 @@ class WireTable:
                     break
             else:
                 raise RuntimeError(f"DynamoDB left keys unread after {MAX_TRIES} tries (throttled)")
+
+
+def _pause_before(attempt: int) -> None:
+    """Nothing before the first try; then a pause that doubles each time (DynamoDB throttled the last one)."""
+    if attempt:
+        time.sleep(FIRST_PAUSE_SECONDS * 2 ** (attempt - 1))
